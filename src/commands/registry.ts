@@ -1,0 +1,7 @@
+// Every command group, in the order --help lists them. Each registrar is light:
+// it declares flags and points at a module that is imported only when run.
+import type { Registrar } from "../cli/command";
+import { register as completion } from "./completion";
+import { register as config } from "./config";
+
+export const REGISTRARS: readonly Registrar[] = [config, completion];

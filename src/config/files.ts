@@ -1,0 +1,71 @@
+// Private files: atomic writes (temp file, fsync, rename, fsync dir) and 0700 folders.
+// A crash at any point leaves either the old file or the new one, never a mix.
+import { randomBytes } from "node:crypto";
+import * as fsp from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+
+/** FileSystem is the part of node:fs/promises pxectl uses; tests may wrap it to inject faults. */
+export type FileSystem = Pick<typeof fsp, "open" | "readFile" | "rename" | "unlink" | "mkdir" | "chmod" | "stat" | "link" | "readdir" | "rm">;
+
+export const nodeFs: FileSystem = fsp;
+
+const TEMP_SUFFIX = ".tmp";
+
+/** writeFileAtomic replaces path with data; readers see the old or the new content, whole. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, { mode = 0o600, fs = nodeFs }: { mode?: number; fs?: FileSystem } = {}): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}${TEMP_SUFFIX}`);
+  const handle = await fs.open(temp, "wx", mode);
+  try {
+    try {
+      await handle.chmod(mode); // open()'s mode is filtered by the umask
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temp, path);
+  } catch (e) {
+    await fs.rm(temp, { force: true });
+    throw e;
+  }
+  await syncDir(dirname(path), fs);
+}
+
+async function syncDir(dir: string, fs: FileSystem): Promise<void> {
+  const handle = await fs.open(dir, "r");
+  try {
+    await handle.sync();
+  } catch {
+    // some file systems refuse fsync on directories; the rename is still atomic
+  } finally {
+    await handle.close();
+  }
+}
+
+/** ensurePrivateDir creates dir (and parents) and makes dir itself 0700. */
+export async function ensurePrivateDir(dir: string, fs: FileSystem = nodeFs): Promise<void> {
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  await fs.chmod(dir, 0o700);
+}
+
+/** removeStaleTemps deletes temp files a crashed writer left in dir; call only under the lock. */
+export async function removeStaleTemps(dir: string, fs: FileSystem = nodeFs): Promise<number> {
+  let removed = 0;
+  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+    if (name.startsWith(".") && name.endsWith(TEMP_SUFFIX)) {
+      await fs.rm(join(dir, name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
+
+/** readTextIfExists returns a file's text, or undefined when it does not exist. */
+export async function readTextIfExists(path: string, fs: FileSystem = nodeFs): Promise<string | undefined> {
+  try {
+    return await fs.readFile(path, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw e;
+  }
+}

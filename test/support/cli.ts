@@ -1,0 +1,63 @@
+// Runs pxectl in-process (main) or as a real process (the bundled dist/pxectl.cjs).
+import { spawn } from "node:child_process";
+import { PassThrough } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { main } from "../../src/cli/main";
+import type { Clock } from "../../src/core/clock";
+
+export const BUNDLE = fileURLToPath(new URL("../../dist/pxectl.cjs", import.meta.url));
+
+export interface CliRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+class Capture {
+  text = "";
+  isTTY = false;
+  columns = 0;
+  write(chunk: string): boolean {
+    this.text += chunk;
+    return true;
+  }
+}
+
+export interface RunOptions {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+  signal?: AbortSignal;
+}
+
+/** runCli runs main() with captured streams and a clean environment (no TTY, NO_COLOR). */
+export async function runCli(argv: string[], o: RunOptions): Promise<CliRun> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
+  const exitCode = await main(argv, {
+    stdout,
+    stderr,
+    stdin,
+    env: { NO_COLOR: "1", ...o.env },
+    cwd: o.cwd,
+    signal: o.signal ?? new AbortController().signal,
+    clock: o.clock,
+  });
+  return { exitCode, stdout: stdout.text, stderr: stderr.text };
+}
+
+/** spawnCli runs the bundled CLI as a child process and collects its output. */
+export function spawnCli(argv: string[], o: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; command?: string[] }): Promise<CliRun> {
+  const [cmd, ...pre] = o.command ?? [process.execPath, BUNDLE];
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd!, [...pre, ...argv], { cwd: o.cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...o.env }, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ exitCode: code ?? (signal ? 128 : 1), stdout, stderr }));
+    child.stdin.end(o.input ?? "");
+  });
+}
