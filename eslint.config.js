@@ -25,8 +25,12 @@ export default tseslint.config(
   {
     files: ["**/*.mjs", "**/*.js", "bin/*"],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { process: "readonly", console: "readonly", require: "readonly", URL: "readonly" } },
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { process: "readonly", console: "readonly", require: "readonly", URL: "readonly" },
+    },
   },
+  { files: ["src/cli/bin.ts", "bench/**", "scripts/**", "test/**"], rules: { "no-restricted-syntax": "off" } },
   {
     files: ["test/**/*.ts", "bench/**/*.ts", "**/*.test.ts"],
     rules: {

@@ -84,7 +84,7 @@ export class RunContext implements Context {
     this.out = d.out;
     this.prompt = d.prompt;
     this.clock = d.clock;
-    this.fs = d.fs ?? (fsPromises as FileSystem);
+    this.fs = d.fs ?? fsPromises;
     this.signal = d.signal;
     this.configPath = d.configPath;
     this.stateDir = stateDirFor(d.configPath);
@@ -156,6 +156,6 @@ export class RunContext implements Context {
         failure ??= e;
       }
     }
-    if (failure !== undefined) throw failure;
+    if (failure !== undefined) throw failure instanceof Error ? failure : new Error(`cleanup failed: ${JSON.stringify(failure)}`);
   }
 }

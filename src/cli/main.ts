@@ -45,7 +45,8 @@ function resolveGlobals(program: Command, env: NodeJS.ProcessEnv): GlobalOptions
 }
 
 async function makeOutput(io: Io, g: Pick<GlobalOptions, "output" | "color" | "quiet" | "verbose">): Promise<Output> {
-  const yamlStringify = g.output === "yaml" ? (await import("yaml")).stringify : undefined;
+  const yaml = g.output === "yaml" ? await import("yaml") : undefined;
+  const yamlStringify = yaml ? (value: unknown) => yaml.stringify(value) : undefined;
   return createOutput({
     mode: g.output,
     stdout: io.stdout,
@@ -97,7 +98,7 @@ class CommandRunner implements Runner {
     const out = await makeOutput(io, globals);
     let ctx: RunContext | undefined;
     try {
-      if (badGlobals) throw badGlobals;
+      if (badGlobals instanceof Error) throw badGlobals;
       const clock = io.clock ?? systemClock;
       ctx = new RunContext({
         globals,
@@ -119,7 +120,7 @@ class CommandRunner implements Runner {
       io.signal.throwIfAborted();
       const result = await work(ctx);
       await ctx.close();
-      if (result) out.result(result.value, result.render);
+      if (result) out.result(result.value, result.render?.bind(result));
       return result?.exitCode ?? 0;
     } catch (e) {
       await ctx?.close().catch((closeError: unknown) => out.verbose(`cleanup failed: ${String(closeError)}`));

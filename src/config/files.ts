@@ -48,14 +48,22 @@ export async function ensurePrivateDir(dir: string, fs: FileSystem = nodeFs): Pr
   await fs.chmod(dir, 0o700);
 }
 
+const LOCK_CANDIDATE_PREFIX = ".lock.";
+const ABANDONED_CANDIDATE_MS = 10 * 60_000;
+
 /** removeStaleTemps deletes temp files a crashed writer left in dir; call only under the lock. */
-export async function removeStaleTemps(dir: string, fs: FileSystem = nodeFs): Promise<number> {
+export async function removeStaleTemps(dir: string, fs: FileSystem = nodeFs, now = Date.now()): Promise<number> {
   let removed = 0;
   for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
-    if (name.startsWith(".") && name.endsWith(TEMP_SUFFIX)) {
-      await fs.rm(join(dir, name), { force: true });
-      removed++;
+    if (!name.startsWith(".") || !name.endsWith(TEMP_SUFFIX)) continue;
+    const path = join(dir, name);
+    // a waiting run's lock candidate is live; only an old one was abandoned by a crash
+    if (name.startsWith(LOCK_CANDIDATE_PREFIX)) {
+      const modified = (await fs.stat(path).catch(() => undefined))?.mtimeMs ?? now;
+      if (now - modified <= ABANDONED_CANDIDATE_MS) continue;
     }
+    await fs.rm(path, { force: true });
+    removed++;
   }
   return removed;
 }

@@ -6,7 +6,7 @@ import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import type { Clock } from "../core/clock";
 import { LockedError, StateError } from "../core/errors";
-import { type FileSystem, nodeFs, readTextIfExists, writeFileAtomic } from "./files";
+import { type FileSystem, nodeFs, readTextIfExists } from "./files";
 
 /** LockInfo is what a lock file records about its holder. */
 export interface LockInfo {
@@ -71,7 +71,14 @@ export async function acquireLock(path: string, o: LockOptions): Promise<Lock> {
   };
   const deadline = o.clock.now() + o.timeoutMs;
   const candidate = join(dirname(path), `.lock.${me.token}.tmp`);
-  await writeFileAtomic(candidate, JSON.stringify(me) + "\n", { fs });
+  // written whole before link() publishes it; no rename needed, it is never replaced
+  const handle = await fs.open(candidate, "wx", 0o600);
+  try {
+    await handle.writeFile(JSON.stringify(me) + "\n");
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
   try {
     for (;;) {
       try {

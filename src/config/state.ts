@@ -74,7 +74,8 @@ export function parseState(text: string, display: string): State {
     doc = parseYaml(text, display);
   } catch (e) {
     const first = e instanceof ConfigError ? e.problems[0] : undefined;
-    throw new StateError(`${first ? formatProblem(first) : display}: not valid JSON`, { cause: e, hint: "the file was damaged or edited by hand; fix it or restore it from a backup" });
+    const at = first?.line === undefined ? display : `${display}:${first.line}:${first.column ?? 1}`;
+    throw new StateError(`${at}: not valid JSON`, { cause: e, hint: "the file was damaged or edited by hand; fix it or restore it from a backup" });
   }
   const version = (doc.value as { schema_version?: unknown } | null)?.schema_version;
   if (typeof version === "number" && version > STATE_SCHEMA_VERSION) {

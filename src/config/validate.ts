@@ -97,5 +97,6 @@ export function validateLocated(schema: AnySchema, doc: Located, value: unknown 
     problems.push({ file: doc.file, line: at?.line, column: at?.column, path: path || undefined, message: m.message });
   }
   if (problems.length === 0) problems.push({ file: doc.file, message: "does not match its schema" });
-  return problems;
+  // in file order, as a person fixes them
+  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }

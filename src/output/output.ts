@@ -253,7 +253,7 @@ function describeCauses(err: unknown): string {
       parts.push(depth === 0 ? (current.stack ?? current.message) : `caused by: ${current.stack ?? current.message}`);
       current = current.cause;
     } else {
-      parts.push(`caused by: ${String(current)}`);
+      parts.push(`caused by: ${typeof current === "string" ? current : JSON.stringify(current)}`);
       break;
     }
   }

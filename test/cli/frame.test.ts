@@ -15,8 +15,8 @@ describe("the CLI frame", () => {
     for (const flag of ["--config <file>", "--output <format>", "--yes", "--no-color", "--verbose", "--quiet", "--version"]) {
       expect(r.stdout).toContain(flag);
     }
-    expect(r.stdout).toMatch(/\n  completion <shell> /);
-    expect(r.stdout).toMatch(/\n  config /);
+    expect(r.stdout).toMatch(/\n {2}completion <shell> /);
+    expect(r.stdout).toMatch(/\n {2}config /);
   });
 
   it("answers an unknown command with one line, a hint and exit code 2", async () => {
