@@ -1,5 +1,8 @@
 // What every resource module shares: the HTTP caller, the zone, the environment, and the
 // list/lookup helpers built on them.
+import type { Clock } from "../core/clock";
+import type { Backoff } from "../retry";
+import { type CreateOnceOptions, createOnce } from "./create-once";
 import { convertPage } from "./page";
 import type { SakuraHttp, SecretSink } from "./http";
 import { toFindRequest } from "./query";
@@ -17,6 +20,14 @@ export interface ClientContext {
   requestId: () => string;
   secrets?: SecretSink;
   log?: (line: string) => void;
+  clock: Clock;
+  backoff?: Backoff;
+  signal?: AbortSignal;
+}
+
+/** createWith runs createOnce with the context's clock, backoff, signal and log. */
+export function createWith<T>(ctx: ClientContext, o: Pick<CreateOnceOptions<T>, "what" | "send" | "lookup">): Promise<T> {
+  return createOnce({ ...o, clock: ctx.clock, backoff: ctx.backoff, signal: ctx.signal, log: ctx.log });
 }
 
 /** listOf sends a Find and converts the items under the plural key. */

@@ -64,7 +64,17 @@ export function createSakuraApi(o: SakuraClientOptions): HttpSakuraApi {
     log: o.log,
     secrets: o.secrets,
   });
-  const ctx: ClientContext = { http, zone: o.zone, env, requestId: () => randomBytes(6).toString("hex"), secrets: o.secrets, log: o.log };
+  const ctx: ClientContext = {
+    http,
+    zone: o.zone,
+    env,
+    requestId: () => randomBytes(6).toString("hex"),
+    secrets: o.secrets,
+    log: o.log,
+    clock,
+    backoff: o.retry?.backoff,
+    signal: o.signal,
+  };
   const api = {
     zone: o.zone,
     env,

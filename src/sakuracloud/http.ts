@@ -6,7 +6,7 @@ import { CloudApiError } from "../core/errors";
 import { type Backoff, type RateLimiter, fullJitterBackoff, retry } from "../retry";
 import { ApiFailure, type CallContext, classify, toCloudApiError } from "./errors";
 import { type FindRequest, findQueryString } from "./query";
-import type { HttpTransport } from "./transport";
+import { type HttpTransport, TransportError } from "./transport";
 import { type Zone, zoneApiUrl } from "./zones";
 
 export interface Credentials {
@@ -84,7 +84,7 @@ export class SakuraHttp {
             return await this.attempt<T>(c, attempt);
           } catch (e) {
             if (lostAnswer && e instanceof ApiFailure && c.doneIf?.(e)) return undefined as T;
-            if (classify(e, idempotent) === "transient") lostAnswer ||= (e as { maybeSent?: boolean }).maybeSent === true;
+            if (e instanceof TransportError && e.maybeSent && idempotent) lostAnswer = true;
             throw e;
           }
         },

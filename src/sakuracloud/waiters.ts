@@ -39,7 +39,7 @@ export function serverIs(api: Pick<SakuraApi, "servers">, id: string, target: "u
   };
 }
 
-/** timing turns WaitTiming into waitFor's options. */
+/** waitOptions turns WaitTiming into waitFor's options, with a hint fit for SakuraCloud. */
 export function waitOptions(what: string, t: WaitTiming) {
   const pollMs = t.pollMs ?? DEFAULT_POLL_MS;
   return {

@@ -2,6 +2,7 @@
 // name, tags and the request ID in its description, and sends again only if it is not there.
 import { describe, expect, it } from "vitest";
 import { UncertainRequestError, bootServer } from "../../src/sakuracloud";
+import { systemClock } from "../../src/core/clock";
 import { connectClient, startTestServer } from "../support/sakuracloud/connect";
 
 const plan = { cpu: 1, memoryMB: 1024 };
@@ -76,5 +77,18 @@ describe("lost answers", () => {
     expect(e).toBeInstanceOf(UncertainRequestError);
     expect((e as UncertainRequestError).message).toMatch(/^create switch "net" in is1a: the connection to 127\.0\.0\.1:\d+ failed before the answer \(ECONNRESET\); it may have been applied$/);
     expect((e as UncertainRequestError).hint).toBe("run the command again: pxectl looks up what it created before creating anything twice");
+  });
+});
+
+describe("a create that times out", () => {
+  it("is looked up after a wait, and found once the API has made it, not sent again", async () => {
+    const server = await startTestServer();
+    // The API is still working when the client gives up at 100 ms; it commits at 300 ms.
+    server.script({ fault: "slow", method: "POST", path: "server", delayMs: 300 });
+    const api = connectClient(server, { clock: systemClock, requestTimeoutMs: 100, retry: { backoff: () => 600 } });
+    const created = await api.servers.create({ name: "demo-host", plan, nics: [] });
+    expect(server.inventory().filter((r) => r.kind === "server")).toEqual([{ zone: "is1a", kind: "server", id: created.id, name: "demo-host" }]);
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["POST server", "GET server"]);
+    expect(api.log.some((l) => l.startsWith("POST is1a/server ETIMEDOUT"))).toBe(true);
   });
 });

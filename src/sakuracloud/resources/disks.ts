@@ -1,7 +1,6 @@
 // Disks: create from an archive or blank (SSD/HDD), read, list, delete, and disk edit.
-import { type ClientContext, findCreated, listOf } from "../client-context";
+import { type ClientContext, createWith, findCreated, listOf } from "../client-context";
 import { toDisk, unwrap } from "../convert";
-import { createOnce } from "../create-once";
 import { envTag, managedDescription, managedTags } from "../tags";
 import type { Disk, DiskApi, DiskEdit, DiskSpec, ListQuery } from "../types";
 import type { WireDisk } from "../wire";
@@ -53,9 +52,8 @@ export function diskApi(ctx: ClientContext): DiskApi {
           ...(spec.serverId ? { Server: { ID: spec.serverId } } : {}),
         },
       };
-      return createOnce({
+      return createWith(ctx, {
         what,
-        log: ctx.log,
         send: async () => toDisk(unwrap<WireDisk>(await http.call({ method: "POST", zone, path: "disk", what, body }), "Disk", what)),
         lookup: async () => findCreated(await list({ name: spec.name, tags: [envTag(ctx.env)] }), spec.name, requestId),
       });

@@ -1,8 +1,7 @@
 // NICs: add one to a server, connect it to the shared segment or a switch, attach a
 // packet filter, read its MAC and addresses.
-import { type ClientContext, listOf } from "../client-context";
+import { type ClientContext, createWith, listOf } from "../client-context";
 import { toNic, toServer, unwrap } from "../convert";
-import { createOnce } from "../create-once";
 import type { InterfaceApi, Nic } from "../types";
 import type { WireInterface, WireServer } from "../wire";
 
@@ -32,9 +31,8 @@ export function interfaceApi(ctx: ClientContext): InterfaceApi {
     async create(serverId) {
       const what = `add a NIC to server ${serverId}`;
       const before = await serverNicIds(serverId);
-      return createOnce({
+      return createWith(ctx, {
         what,
-        log: ctx.log,
         send: async () =>
           toNic(unwrap<WireInterface>(await http.call({ method: "POST", zone, path: "interface", what, body: { Interface: { Server: { ID: serverId } } } }), "Interface", what)),
         lookup: async () => (await nicsOf(serverId)).items.find((n) => !before.has(n.id)),

@@ -1,8 +1,7 @@
 // Packet filters: stateless allow/deny lists attached to a NIC. They have no tags, so
 // ownership is the marker in their description.
-import { type ClientContext, findCreated, listOf } from "../client-context";
+import { type ClientContext, createWith, findCreated, listOf } from "../client-context";
 import { fromRule, toPacketFilter, unwrap } from "../convert";
-import { createOnce } from "../create-once";
 import { managedDescription } from "../tags";
 import type { ListQuery, PacketFilterApi } from "../types";
 import type { WirePacketFilter } from "../wire";
@@ -27,9 +26,8 @@ export function packetFilterApi(ctx: ClientContext): PacketFilterApi {
       const body = {
         PacketFilter: { Name: spec.name, Description: managedDescription(spec.description, ctx.env, requestId), Expression: spec.rules.map(fromRule) },
       };
-      return createOnce({
+      return createWith(ctx, {
         what,
-        log: ctx.log,
         send: async () => toPacketFilter(unwrap<WirePacketFilter>(await http.call({ method: "POST", zone, path: "packetfilter", what, body }), "PacketFilter", what)),
         lookup: async () => findCreated(await list({ name: spec.name }), spec.name, requestId),
       });

@@ -1,7 +1,6 @@
 // Servers: create (plan, NICs, tags), read, list, delete with disks, and the power calls.
-import { type ClientContext, findCreated, listOf } from "../client-context";
+import { type ClientContext, createWith, findCreated, listOf } from "../client-context";
 import { toServer, unwrap } from "../convert";
-import { createOnce } from "../create-once";
 import { managedDescription, managedTags, envTag } from "../tags";
 import type { ListQuery, NicSpec, Server, ServerApi, ServerSpec } from "../types";
 import type { WireServer } from "../wire";
@@ -44,9 +43,8 @@ export function serverApi(ctx: ClientContext): ServerApi {
           InterfaceDriver: spec.interfaceDriver ?? "virtio",
         },
       };
-      return createOnce({
+      return createWith(ctx, {
         what,
-        log: ctx.log,
         send: async () => toServer(unwrap<WireServer>(await http.call({ method: "POST", zone, path: "server", what, body }), "Server", what)),
         lookup: async () => findCreated(await list({ name: spec.name, tags: [envTag(ctx.env)] }), spec.name, requestId),
       });

@@ -1,8 +1,7 @@
 // SSH keys: global resources, always called through the default zone. They have no
 // tags, so ownership is the marker in their description.
-import { type ClientContext, findCreated, listOf } from "../client-context";
+import { type ClientContext, createWith, findCreated, listOf } from "../client-context";
 import { toSSHKey, unwrap } from "../convert";
-import { createOnce } from "../create-once";
 import { managedDescription } from "../tags";
 import type { ListQuery, SSHKeyApi } from "../types";
 import type { WireSSHKey } from "../wire";
@@ -26,9 +25,8 @@ export function sshKeyApi(ctx: ClientContext): SSHKeyApi {
       const what = `create SSH key "${spec.name}"`;
       const requestId = ctx.requestId();
       const body = { SSHKey: { Name: spec.name, Description: managedDescription(spec.description, ctx.env, requestId), PublicKey: spec.publicKey.trim() } };
-      return createOnce({
+      return createWith(ctx, {
         what,
-        log: ctx.log,
         send: async () => toSSHKey(unwrap<WireSSHKey>(await http.call({ method: "POST", zone, path: "sshkey", what, body }), "SSHKey", what)),
         lookup: async () => findCreated(await list({ name: spec.name }), spec.name, requestId),
       });

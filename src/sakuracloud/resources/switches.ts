@@ -1,7 +1,6 @@
 // Switches: the private L2 segment the matchbox host and the nodes share.
-import { type ClientContext, findCreated, listOf } from "../client-context";
+import { type ClientContext, createWith, findCreated, listOf } from "../client-context";
 import { toSwitch, unwrap } from "../convert";
-import { createOnce } from "../create-once";
 import { envTag, managedDescription, managedTags } from "../tags";
 import type { ListQuery, SwitchApi } from "../types";
 import type { WireSwitch } from "../wire";
@@ -23,9 +22,8 @@ export function switchApi(ctx: ClientContext): SwitchApi {
       const what = `create switch "${spec.name}"`;
       const requestId = ctx.requestId();
       const body = { Switch: { Name: spec.name, Description: managedDescription(spec.description, ctx.env, requestId), Tags: managedTags(ctx.env) } };
-      return createOnce({
+      return createWith(ctx, {
         what,
-        log: ctx.log,
         send: async () => toSwitch(unwrap<WireSwitch>(await http.call({ method: "POST", zone, path: "switch", what, body }), "Switch", what)),
         lookup: async () => findCreated(await list({ name: spec.name, tags: [envTag(ctx.env)] }), spec.name, requestId),
       });

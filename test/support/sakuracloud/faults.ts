@@ -9,7 +9,9 @@ export type FaultKind =
   | "drop-before"
   | "drop-after"
   /** Answer success but do nothing, as the API sometimes does with power requests. */
-  | "swallow";
+  | "swallow"
+  /** Wait delayMs, then handle and answer normally: for client timeouts. */
+  | "slow";
 
 export interface FaultOptions {
   /** Fractions of requests, 0 to 1. */
@@ -26,6 +28,8 @@ export interface FaultOptions {
 /** ScriptedFault hits the next `times` requests that match method and path (below api/cloud/1.1). */
 export interface ScriptedFault {
   fault: FaultKind;
+  /** For "slow": how long to wait before handling. */
+  delayMs?: number;
   method?: string;
   path?: RegExp | string;
   times?: number;
@@ -64,19 +68,19 @@ export class Faults {
     this.scripted.push({ ...fault, left: fault.times ?? 1 });
   }
 
-  /** pick returns the fault for this request, if any; scripted faults come first. */
-  pick(method: string, path: string): FaultKind | undefined {
+  /** pick returns the fault for this request, if any, with its delay; scripted faults come first. */
+  pick(method: string, path: string): { kind: FaultKind; delayMs: number } | undefined {
     const rule = this.scripted.find(
       (s) => s.left > 0 && (!s.method || s.method === method) && (!s.path || (typeof s.path === "string" ? s.path === path : s.path.test(path))),
     );
     if (rule) {
       rule.left--;
-      return rule.fault;
+      return { kind: rule.fault, delayMs: rule.delayMs ?? 0 };
     }
     const o = this.options;
     let r = this.random();
     for (const [kind, p] of [["busy", o.busy], ["locked", o.locked], ["drop-before", o.dropBefore], ["drop-after", o.dropAfter]] as const) {
-      if (p && r < p) return kind;
+      if (p && r < p) return { kind, delayMs: 0 };
       r -= p ?? 0;
     }
     return undefined;

@@ -117,9 +117,10 @@ export async function startSakuraTestServer(o: SakuraTestServerOptions = {}): Pr
     };
     try {
       const text = await readBody(req);
-      const latency = faults.latencyMs();
+      const fault = faults.pick(entry.method, path);
+      entry.fault = fault?.kind;
+      const latency = faults.latencyMs() + (fault?.delayMs ?? 0);
       if (latency > 0) await sleep(latency);
-      entry.fault = faults.pick(entry.method, path);
       if (entry.fault === "drop-before") return drop();
       if (entry.fault === "busy") throw busy();
       if (entry.fault === "locked") throw locked();
