@@ -3,7 +3,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, UsageError } from "../../src/core/errors";
-import { resolveCredentials } from "../../src/sakuracloud";
+import { createSakuraApi, resolveCredentials } from "../../src/sakuracloud";
+import { startTestServer } from "../support/sakuracloud/connect";
 import { tempDir } from "../support/tempdir";
 
 const profile = (o: Record<string, unknown>) => JSON.stringify({ AccessToken: "profile-token", AccessTokenSecret: "profile-secret", ...o });
@@ -85,5 +86,17 @@ describe("resolveCredentials", () => {
     expect((await resolveCredentials({ env: { ...env, SAKURACLOUD_API_ROOT_URL: "http://127.0.0.1:9/cloud/zone//" }, home: h })).rootUrl).toBe("http://127.0.0.1:9/cloud/zone");
     expect((await resolveCredentials({ env: { ...env, SAKURA_API_ROOT_URL: "http://a/x", SAKURACLOUD_API_ROOT_URL: "http://b/y" }, home: h })).rootUrl).toBe("http://a/x");
     await expect(resolveCredentials({ env: { ...env, SAKURA_API_ROOT_URL: "ftp://x" }, home: h })).rejects.toThrow('SAKURA_API_ROOT_URL: "ftp://x" is not an http(s) URL');
+  });
+
+  it("points a client at the test server through SAKURA_API_ROOT_URL, as a user would", async () => {
+    const server = await startTestServer();
+    const env = { SAKURA_API_ROOT_URL: server.rootUrl, SAKURA_ACCESS_TOKEN: server.credentials.accessToken, SAKURA_ACCESS_TOKEN_SECRET: server.credentials.accessTokenSecret, SAKURA_ZONE: "tk1v" };
+    const resolved = await resolveCredentials({ env, home: tempDir() });
+    const api = createSakuraApi({ ...resolved, env: "demo" });
+    try {
+      expect((await api.zones.get()).name).toBe("tk1v");
+    } finally {
+      api.close();
+    }
   });
 });
