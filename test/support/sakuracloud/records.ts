@@ -3,7 +3,8 @@
 
 export type Kind = "server" | "disk" | "archive" | "switch" | "interface" | "sshkey" | "packetfilter";
 
-interface Base {
+/** TaggedBase is what every named, tagged resource has. */
+export interface TaggedBase {
   id: string;
   zone: string;
   name: string;
@@ -25,7 +26,7 @@ export interface PlanRecord {
   availability: string;
 }
 
-export interface ServerRecord extends Base {
+export interface ServerRecord extends TaggedBase {
   kind: "server";
   availability: string;
   hostName: string | null;
@@ -40,7 +41,7 @@ export interface ServerRecord extends Base {
   pendingPower: "on" | "off" | null;
 }
 
-export interface DiskRecord extends Base {
+export interface DiskRecord extends TaggedBase {
   kind: "disk";
   availability: string;
   sizeMB: number;
@@ -53,7 +54,7 @@ export interface DiskRecord extends Base {
   lastEdit: Record<string, unknown> | null;
 }
 
-export interface ArchiveRecord extends Base {
+export interface ArchiveRecord extends TaggedBase {
   kind: "archive";
   scope: "shared" | "user";
   availability: string;
@@ -62,7 +63,7 @@ export interface ArchiveRecord extends Base {
   planId: string;
 }
 
-export interface SwitchRecord extends Base {
+export interface SwitchRecord extends TaggedBase {
   kind: "switch";
   scope: "user" | "shared";
   /** The shared segment's subnet; null for a user switch. */

@@ -1,7 +1,7 @@
 // What every resource handler shares: the request as handlers see it, reply envelopes,
 // and reading values from request bodies the way the API accepts them.
 import { badRequest, notFound } from "../api-error";
-import type { Kind, RecordOf } from "../records";
+import type { Kind, RecordOf, TaggedBase } from "../records";
 import { find } from "../search";
 import type { Store } from "../store";
 import type { Timeline } from "../timeline";
@@ -96,6 +96,28 @@ export function tagsIn(v: unknown): string[] {
     throw badRequest("Tags: 32文字以内のタグを10個まで指定してください。");
   }
   return [...new Set(v as string[])];
+}
+
+/** newTagged reads Name, Description and Tags of a create and gives the new resource its ID and times. */
+export function newTagged(w: World, r: ApiRequest, body: Json): TaggedBase {
+  const now = w.store.timestamp();
+  return {
+    id: w.store.newId(),
+    zone: r.zone,
+    name: text(body.Name, "Name", { required: true, max: 64 }),
+    description: text(body.Description, "Description"),
+    tags: tagsIn(body.Tags),
+    createdAt: now,
+    modifiedAt: now,
+  };
+}
+
+/** updateTagged applies the Name, Description and Tags of an update (PUT) to a record. */
+export function updateTagged(w: World, record: TaggedBase, body: Json): void {
+  if (body.Name !== undefined) record.name = text(body.Name, "Name", { required: true, max: 64 });
+  if (body.Description !== undefined) record.description = text(body.Description, "Description");
+  if (body.Tags !== undefined) record.tags = tagsIn(body.Tags);
+  record.modifiedAt = w.store.timestamp();
 }
 
 /** found returns the record or throws the API's 404. */

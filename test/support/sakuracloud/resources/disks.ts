@@ -5,7 +5,7 @@ import { badRequest, disconnectFirst, powerMustBeDown, stillCreating } from "../
 import type { DiskRecord } from "../records";
 import { DISK_PLANS, DISK_SIZES_GB, sharedSegment } from "../seed";
 import { diskView } from "../views";
-import { type ApiRequest, type Route, type World, done, found, listed, refId, single, tagsIn, text, wrapped } from "./common";
+import { type ApiRequest, type Route, type World, done, found, listed, newTagged, refId, single, wrapped } from "./common";
 import { isStopped, startBoot } from "./servers";
 
 type Json = Record<string, unknown>;
@@ -47,16 +47,9 @@ function create(w: World, r: ApiRequest) {
   const server = serverId === undefined ? undefined : found(w, "server", r.zone, serverId);
   if (server && !isStopped(server)) throw powerMustBeDown();
   if (r.body?.Config !== undefined) checkEdit(w, r.body.Config as Json);
-  const now = store.timestamp();
   const disk: DiskRecord = {
     kind: "disk",
-    id: store.newId(),
-    zone: r.zone,
-    name: text(body.Name, "Name", { required: true, max: 64 }),
-    description: text(body.Description, "Description"),
-    tags: tagsIn(body.Tags),
-    createdAt: now,
-    modifiedAt: now,
+    ...newTagged(w, r, body),
     availability: "migrating",
     sizeMB,
     migratedMB: 0,

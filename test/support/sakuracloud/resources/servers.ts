@@ -6,7 +6,7 @@ import { badRequest, conflict, powerMustBeDown, stillCreating } from "../api-err
 import type { InterfaceRecord, PlanRecord, ServerRecord } from "../records";
 import { sharedSegment } from "../seed";
 import { serverView } from "../views";
-import { type ApiRequest, type Route, type World, done, found, idIn, listed, refId, single, tagsIn, text, wrapped } from "./common";
+import { type ApiRequest, type Route, type World, done, found, idIn, listed, newTagged, refId, single, updateTagged, wrapped } from "./common";
 
 type Json = Record<string, unknown>;
 
@@ -76,16 +76,9 @@ function create(w: World, r: ApiRequest) {
     // a switch that does not exist is a 404, as the real API answers (terraform-provider-sakuracloud#732)
     return found(w, "switch", r.zone, id).id;
   });
-  const now = store.timestamp();
   const server: ServerRecord = {
     kind: "server",
-    id: store.newId(),
-    zone: r.zone,
-    name: text(body.Name, "Name", { required: true, max: 64 }),
-    description: text(body.Description, "Description"),
-    tags: tagsIn(body.Tags),
-    createdAt: now,
-    modifiedAt: now,
+    ...newTagged(w, r, body),
     availability: "available",
     hostName: null,
     interfaceDriver: body.InterfaceDriver === "e1000" ? "e1000" : "virtio",
@@ -109,7 +102,7 @@ function create(w: World, r: ApiRequest) {
       serverId: server.id,
       switchId,
       packetFilterId: null,
-      createdAt: now,
+      createdAt: server.createdAt,
     };
     store.put(nic);
   }
@@ -136,11 +129,7 @@ function remove(w: World, r: ApiRequest) {
 
 function update(w: World, r: ApiRequest) {
   const s = found(w, "server", r.zone, r.params.id);
-  const body = wrapped(r, "Server");
-  if (body.Name !== undefined) s.name = text(body.Name, "Name", { required: true, max: 64 });
-  if (body.Description !== undefined) s.description = text(body.Description, "Description");
-  if (body.Tags !== undefined) s.tags = tagsIn(body.Tags);
-  s.modifiedAt = w.store.timestamp();
+  updateTagged(w, s, wrapped(r, "Server"));
   return single("Server", serverView(w.store, s));
 }
 

@@ -3,7 +3,7 @@
 import { disconnectFirst } from "../api-error";
 import type { SwitchRecord } from "../records";
 import { serverView, switchView } from "../views";
-import { type ApiRequest, type Route, type World, found, listed, single, tagsIn, text, wrapped } from "./common";
+import { type ApiRequest, type Route, type World, found, listed, newTagged, single, updateTagged, wrapped } from "./common";
 
 function userSwitch(w: World, r: ApiRequest): SwitchRecord {
   const sw = found(w, "switch", r.zone, r.params.id);
@@ -14,16 +14,9 @@ function userSwitch(w: World, r: ApiRequest): SwitchRecord {
 
 function create(w: World, r: ApiRequest) {
   const body = wrapped(r, "Switch");
-  const now = w.store.timestamp();
   const sw: SwitchRecord = {
     kind: "switch",
-    id: w.store.newId(),
-    zone: r.zone,
-    name: text(body.Name, "Name", { required: true, max: 64 }),
-    description: text(body.Description, "Description"),
-    tags: tagsIn(body.Tags),
-    createdAt: now,
-    modifiedAt: now,
+    ...newTagged(w, r, body),
     scope: "user",
     subnet: null,
   };
@@ -33,11 +26,7 @@ function create(w: World, r: ApiRequest) {
 
 function update(w: World, r: ApiRequest) {
   const sw = userSwitch(w, r);
-  const body = wrapped(r, "Switch");
-  if (body.Name !== undefined) sw.name = text(body.Name, "Name", { required: true, max: 64 });
-  if (body.Description !== undefined) sw.description = text(body.Description, "Description");
-  if (body.Tags !== undefined) sw.tags = tagsIn(body.Tags);
-  sw.modifiedAt = w.store.timestamp();
+  updateTagged(w, sw, wrapped(r, "Switch"));
   return single("Switch", switchView(w.store, sw));
 }
 
