@@ -3,5 +3,6 @@
 import type { Registrar } from "../cli/command";
 import { register as completion } from "./completion";
 import { register as config } from "./config";
+import { register as profile } from "./profile";
 
-export const REGISTRARS: readonly Registrar[] = [config, completion];
+export const REGISTRARS: readonly Registrar[] = [config, profile, completion];

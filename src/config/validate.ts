@@ -38,7 +38,7 @@ function describeSchemaExpectation(e: ErrorObject): string {
   return schema?.description ? `expected ${schema.description}` : e.message ?? "invalid";
 }
 
-function messageFor(e: ErrorObject): { path: PathSegment[]; which: "key" | "value"; message: string } | undefined {
+function messageFor(e: ErrorObject): SchemaMessage | undefined {
   const path = pointerToPath(e.instancePath);
   const got = `(got ${describeValue(e.data)})`;
   switch (e.keyword) {
@@ -80,22 +80,37 @@ function articled(type: string): string {
   return /^[aeiou]/.test(first) ? `an ${first}` : `a ${first}`;
 }
 
+/** SchemaMessage is one ajv error as a one-line message at a document path. */
+export interface SchemaMessage {
+  path: PathSegment[];
+  which: "key" | "value";
+  message: string;
+}
+
+/** describeErrors turns ajv errors into one-line messages, without duplicates. */
+export function describeErrors(errors: readonly ErrorObject[]): SchemaMessage[] {
+  const seen = new Set<string>();
+  const out: SchemaMessage[] = [];
+  for (const e of errors) {
+    const m = messageFor(e);
+    if (!m) continue;
+    const key = `${formatPath(m.path)}|${m.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(m);
+  }
+  return out;
+}
+
 /** validateLocated validates a parsed document and returns one problem per error. */
 export function validateLocated(schema: AnySchema, doc: Located, value: unknown = doc.value): ConfigProblem[] {
   const validate = compileSchema(schema);
   if (validate(value)) return [];
-  const seen = new Set<string>();
-  const problems: ConfigProblem[] = [];
-  for (const e of validate.errors ?? []) {
-    const m = messageFor(e);
-    if (!m) continue;
+  const problems: ConfigProblem[] = describeErrors(validate.errors ?? []).map((m) => {
     const path = formatPath(m.path);
-    const key = `${path}|${m.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
     const at = doc.locate(m.path, m.which);
-    problems.push({ file: doc.file, line: at?.line, column: at?.column, path: path || undefined, message: m.message });
-  }
+    return { file: doc.file, line: at?.line, column: at?.column, path: path || undefined, message: m.message };
+  });
   if (problems.length === 0) problems.push({ file: doc.file, message: "does not match its schema" });
   // in file order, as a person fixes them
   return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));

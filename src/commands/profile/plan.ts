@@ -1,0 +1,39 @@
+import type { CommandResult } from "../../cli/command";
+import type { Context } from "../../cli/context";
+import { type PlanView, makePlan, ownedFrom, planAgainst, planView, renderPlan } from "../../matchbox/apply";
+import { connect } from "./connect";
+import { loadDesired } from "./load";
+
+export interface PlanOptions {
+  dir?: string;
+  prune: boolean;
+  offline: boolean;
+}
+
+/** PlanResult is the plan, and whether it was compared with a live server. */
+export interface PlanResult extends PlanView {
+  compared_with: string | null;
+}
+
+/** run renders and validates the directory, then plans against matchbox (or nothing, offline). */
+export async function run(o: PlanOptions, ctx: Context): Promise<CommandResult<PlanResult>> {
+  const { desired } = await loadDesired(ctx, o.dir);
+  const connection = o.offline ? undefined : await connect(ctx);
+  let value: PlanResult;
+  if (connection) {
+    ctx.defer(() => connection.api.close());
+    const state = await ctx.readState();
+    const plan = await planAgainst(connection.api, desired, ownedFrom(state.state.apply, connection.endpoint), { prune: o.prune });
+    value = { ...planView(plan, desired.warnings), compared_with: connection.endpoint };
+  } else {
+    const plan = makePlan(desired, { profiles: [], groups: [] }, ownedFrom(undefined, ""), { prune: false });
+    value = { ...planView(plan, desired.warnings), compared_with: null };
+  }
+  return {
+    value,
+    render: (v, s) => {
+      const text = renderPlan(v, s);
+      return v.compared_with ? text : `${text}\n${s.dim("(offline: every config is valid; not compared with a matchbox server)")}`;
+    },
+  };
+}
