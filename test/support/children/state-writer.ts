@@ -1,5 +1,5 @@
 // A child process for state tests. Modes:
-//   increment DIR N   take the lock N times, each time adding 1 to state.apply.counter
+//   increment DIR N   take the lock N times, each time adding 1 to the counter kept in state.env
 //   crash DIR         write a new state but SIGKILL itself halfway through the temp file
 //   hold DIR MS       take the lock, print "locked", hold it MS milliseconds, release
 import * as fsp from "node:fs/promises";
@@ -13,9 +13,9 @@ async function increment(times: number): Promise<void> {
   for (let i = 0; i < times; i++) {
     const { store, release } = await StateStore.openForWrite(dir, { clock: systemClock, command: "increment", lockTimeoutMs: 60_000 });
     try {
-      const current = Number((store.state.apply as { counter?: number } | null | undefined)?.counter ?? 0);
+      const current = Number(store.state.env ?? 0);
       await store.update((s) => {
-        s.apply = { counter: current + 1 };
+        s.env = String(current + 1);
       });
     } finally {
       await release();
