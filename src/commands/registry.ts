@@ -1,8 +1,9 @@
 // Every command group, in the order --help lists them. Each registrar is light:
 // it declares flags and points at a module that is imported only when run.
 import type { Registrar } from "../cli/command";
+import { register as cert } from "./cert";
 import { register as completion } from "./completion";
 import { register as config } from "./config";
 import { register as profile } from "./profile";
 
-export const REGISTRARS: readonly Registrar[] = [config, profile, completion];
+export const REGISTRARS: readonly Registrar[] = [config, profile, cert, completion];

@@ -46,6 +46,7 @@ export interface State {
   matchbox?: Record<string, unknown> | null;
   nodes: Record<string, NodeRecord>;
   apply?: Record<string, unknown> | null;
+  tls?: Record<string, unknown> | null;
 }
 
 /** StatePaths names the files inside the state folder. */
