@@ -36,7 +36,7 @@ export interface Context {
   readonly configPath: string;
   readonly stateDir: string;
   /** display shows a path relative to the working directory. */
-  display(path: string): string;
+  readonly display: (path: string) => string;
   project(): Promise<Project>;
   readState(): Promise<StateStore>;
   /** writeState takes the project lock (held until the run ends) and opens the run log. */
