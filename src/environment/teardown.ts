@@ -66,7 +66,7 @@ async function deleteKind(c: CloudTeardown, items: readonly ManagedResource[], k
     async (r) => {
       if (kind === "server") return deleteServer(c, r.id, progress);
       progress(`deleting ${kind} ${r.name}`);
-      const api = { disk: c.api.disks, packetfilter: c.api.packetFilters, switch: c.api.switches, sshkey: c.api.sshKeys }[kind as Exclude<typeof kind, "server">];
+      const api = { disk: c.api.disks, packetfilter: c.api.packetFilters, switch: c.api.switches, sshkey: c.api.sshKeys }[kind];
       await ignoreGone(() => api.delete(r.id));
     },
     c.signal,
