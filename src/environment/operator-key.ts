@@ -3,6 +3,7 @@
 // format so plain `ssh -i .pxectl/ssh/id_ed25519` works too.
 import { join } from "node:path";
 import { homedir } from "node:os";
+import type { ParsedKey, utils as Ssh2Utils } from "ssh2";
 import { ConfigError } from "../core/errors";
 import { type FileSystem, ensurePrivateDir, nodeFs, readTextIfExists, writeFileAtomic } from "../config/files";
 
@@ -42,9 +43,9 @@ export async function operatorKey(o: { configured?: string; baseDir: string; ssh
   return { privateKeyPath: path, privateKey: pair.private, publicKey: pair.public, generated: true };
 }
 
-function publicFromPrivate(utils: typeof import("ssh2").utils, privateKey: string, path: string): string {
+function publicFromPrivate(utils: typeof Ssh2Utils, privateKey: string, path: string): string {
   const parsed = utils.parseKey(privateKey);
-  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  const key: ParsedKey | Error | undefined = Array.isArray(parsed) ? (parsed as ParsedKey[])[0] : parsed;
   if (!key || key instanceof Error) {
     throw new ConfigError([{ file: "pxectl.yaml", path: "host.ssh_key", message: `${path} is not a private key pxectl can read${key instanceof Error ? `: ${key.message}` : ""}` }], {
       hint: "use an unencrypted OpenSSH or PEM key, or let pxectl generate one",

@@ -82,7 +82,7 @@ export async function projectFileFromAnswers(flags: InitFlags, prompt: Prompter,
 
 /** refuseContradictions rejects flags that disagree with an existing pxectl.yaml. */
 export function refuseContradictions(flags: InitFlags, config: ProjectConfig, file: string): void {
-  const checks: Array<[string, unknown, unknown]> = [
+  const checks: Array<[string, string | undefined, string | undefined]> = [
     ["--name", flags.name, config.name],
     ["--provider", flags.provider, config.provider],
     ["--zone", flags.zone, config.sakuracloud.zone],
@@ -94,7 +94,7 @@ export function refuseContradictions(flags: InitFlags, config: ProjectConfig, fi
   ];
   for (const [flag, given, configured] of checks) {
     if (given !== undefined && given !== configured) {
-      throw new UsageError(`${flag} ${String(given)} contradicts ${file} (${configured === undefined ? "not set" : String(configured)})`, {
+      throw new UsageError(`${flag} ${given} contradicts ${file} (${configured ?? "not set"})`, {
         hint: `edit ${file} instead: it is the project's source of truth once it exists`,
       });
     }
