@@ -95,12 +95,6 @@ export class TestSshd {
     return user;
   }
 
-  /** sessionPids lists the per-connection sshd processes, children of the listener. */
-  sessionPids(): number[] {
-    const out = execFileSync("ps", ["-o", "pid=", "--ppid", String(this.child.pid)], { encoding: "utf8" });
-    return out.split("\n").map((s) => Number(s.trim())).filter((n) => n > 0);
-  }
-
   async stop(): Promise<void> {
     await this.stopProcess();
     for (const user of this.users.splice(0)) {

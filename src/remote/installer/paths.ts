@@ -1,0 +1,29 @@
+// Where things live on the matchbox host: one table, used by the installer, and by
+// status and watch to find the services and files it made.
+
+/** HOST_PATHS are the files and folders the installer writes. */
+export const HOST_PATHS = {
+  matchboxBinary: "/usr/local/bin/matchbox",
+  matchboxUnit: "/etc/systemd/system/matchbox.service",
+  matchboxDropIn: "/etc/systemd/system/matchbox.service.d/pxectl.conf",
+  matchboxData: "/var/lib/matchbox",
+  matchboxAssets: "/var/lib/matchbox/assets",
+  matchboxTls: "/etc/matchbox",
+  caCert: "/etc/matchbox/ca.crt",
+  serverCert: "/etc/matchbox/server.crt",
+  serverKey: "/etc/matchbox/server.key",
+  pxectlConfig: "/etc/pxectl",
+  pxectlState: "/var/lib/pxectl",
+  dnsmasqConfig: "/etc/pxectl/dnsmasq.conf",
+  dnsmasqUnit: "/etc/systemd/system/pxectl-dnsmasq.service",
+  tftpRoot: "/var/lib/tftpboot",
+  natRules: "/etc/pxectl/nat.nft",
+  natUnit: "/etc/systemd/system/pxectl-nat.service",
+  ipForward: "/etc/sysctl.d/90-pxectl-forward.conf",
+} as const;
+
+/** MATCHBOX_DATA_FOLDERS are matchbox's storage folders (matchbox/storage's file store). */
+export const MATCHBOX_DATA_FOLDERS = ["assets", "profiles", "groups", "ignition", "generic"] as const;
+
+/** UNITS are the systemd units pxectl installs; watch follows the first two in the journal. */
+export const UNITS = { matchbox: "matchbox.service", dnsmasq: "pxectl-dnsmasq.service", nat: "pxectl-nat.service" } as const;
