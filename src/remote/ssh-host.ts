@@ -39,6 +39,7 @@ export class SshHost implements RemoteHost {
   private current: Session | undefined;
   private opening: Promise<Session> | undefined;
   private closed = false;
+  private staging: Promise<string> | undefined;
 
   private constructor(private readonly o: ConnectOptions) {
     this.user = o.user;
@@ -78,6 +79,7 @@ export class SshHost implements RemoteHost {
         user: this.user,
         sftp: () => session.sftp(),
         exec: (command, o) => this.exec(command, { ...o, idempotent: true }),
+        stagingFolder: () => (this.staging ??= this.exec("mktemp -d", { label: "mktemp -d", idempotent: true }).then((r) => r.stdout.trim())),
       },
       typeof data === "string" ? Buffer.from(data, "utf8") : data,
       path,
@@ -95,11 +97,13 @@ export class SshHost implements RemoteHost {
     return outcome.stdout;
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    if (this.closed) return;
+    const staging = this.staging && (await this.staging.catch(() => undefined));
+    if (staging && this.current && !this.current.closed) await this.exec(`rm -rf -- ${quote(staging)}`, { label: `remove ${staging}` }).catch(() => undefined);
     this.closed = true;
     this.current?.end();
     this.current = undefined;
-    return Promise.resolve();
   }
 
   private request(command: string, o: ExecOptions): RunRequest {

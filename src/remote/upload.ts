@@ -13,20 +13,22 @@ export interface UploadVia {
   user: string;
   sftp(): Promise<SFTPWrapper>;
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /** A folder only the login user can read (mktemp -d), for a sudo user's uploads. */
+  stagingFolder(): Promise<string>;
 }
 
 /**
  * uploadAtomically writes data to path with options' mode and owner. As root the bytes
- * land next to the target; a sudo user cannot write there over SFTP, so they land in a
- * private folder first and are copied next to the target as root (under umask 077, so
- * the copy is never readable by others before its chmod).
+ * land next to the target; a sudo user cannot write there over SFTP, so they land in the
+ * user's private staging folder first and are copied next to the target as root (under
+ * umask 077, so the copy is never readable by others before its chmod).
  */
 export async function uploadAtomically(via: UploadVia, data: Uint8Array, path: string, options: UploadOptions): Promise<void> {
   if (!posix.isAbsolute(path)) throw new RemoteError(`cannot upload to ${path}: the path must be absolute`, { hint: "this is a bug in pxectl: please report it" });
   const dir = posix.dirname(path);
   const temp = posix.join(dir, `.${posix.basename(path)}.${randomBytes(6).toString("hex")}.pxectl-tmp`);
-  const staging = via.user === "root" ? undefined : (await via.exec("mktemp -d", { label: "mktemp -d", idempotent: true })).stdout.trim();
-  const staged = staging ? posix.join(staging, "upload") : temp;
+  const random = randomBytes(6).toString("hex");
+  const staged = via.user === "root" ? temp : posix.join(await via.stagingFolder(), random);
   try {
     await writeOverSftp(await via.sftp(), staged, data, path);
     const owner = `${options.owner ?? "root"}:${options.group ?? options.owner ?? "root"}`;
@@ -34,7 +36,7 @@ export async function uploadAtomically(via: UploadVia, data: Uint8Array, path: s
       "set -e",
       "umask 077",
       `trap 'rm -f ${quote(temp)}' EXIT`,
-      staged === temp ? undefined : `cp -- ${quote(staged)} ${quote(temp)}`,
+      staged === temp ? undefined : `cp -- ${quote(staged)} ${quote(temp)} && rm -f -- ${quote(staged)}`,
       `chown ${quote(owner)} ${quote(temp)}`,
       `chmod ${options.mode.toString(8).padStart(4, "0")} ${quote(temp)}`,
       `mv -f -- ${quote(temp)} ${quote(path)}`,
@@ -42,11 +44,9 @@ export async function uploadAtomically(via: UploadVia, data: Uint8Array, path: s
     ].filter((line) => line !== undefined);
     await via.exec(script.join("\n"), { asRoot: true, label: `install ${path}` });
   } catch (e) {
-    // a write cut short leaves a partial temp file beside the target; the script cleans up after itself
-    if (staged === temp) await via.exec(`rm -f -- ${quote(temp)}`, { label: `remove ${temp}`, idempotent: true }).catch(() => undefined);
+    // a write cut short leaves a partial file behind; the script cleans up after itself
+    await via.exec(`rm -f -- ${quote(staged)}`, { label: `remove ${staged}`, idempotent: true, asRoot: staged === temp }).catch(() => undefined);
     throw e;
-  } finally {
-    if (staging) await via.exec(`rm -rf -- ${quote(staging)}`, { label: `remove ${staging}`, idempotent: true });
   }
 }
 

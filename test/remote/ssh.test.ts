@@ -171,6 +171,9 @@ describe("sudo", () => {
     expect(readFileSync(key, "utf8")).toBe("secret\n");
     expect(statSync(key).mode & 0o777).toBe(0o600);
     expect((await host.readFile(key))?.toString()).toBe("secret\n");
+    // the user's private staging folder goes with the connection
+    await host.close();
+    expect(execFileSync("find", ["/tmp", "-maxdepth", "1", "-user", user.name], { encoding: "utf8" })).toBe("");
   });
 
   it("explains a sudo that wants a password", async () => {
