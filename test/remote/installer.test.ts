@@ -170,9 +170,41 @@ describe("install on a root prefix", () => {
     expect(read(root, HOST_PATHS.dnsmasqConfig)).toContain("255.255.255.0,24h");
   });
 
+  it("takes forwarding away again when network.forward is turned off", async () => {
+    const off = await install(root, { ...i, settings: { ...i.settings, forward: false } });
+    expect(off.steps.filter((s) => s.changed).map((s) => s.id)).toEqual(["dnsmasq", "forwarding", "services"]);
+    expect(off.actions).toEqual([
+      { command: "systemctl stop pxectl-nat.service", ran: false },
+      { command: "systemctl daemon-reload", ran: false },
+      { command: "systemctl restart pxectl-dnsmasq.service", ran: false },
+    ]);
+    for (const p of [HOST_PATHS.natRules, HOST_PATHS.natUnit, HOST_PATHS.ipForward, "/etc/systemd/system/multi-user.target.wants/pxectl-nat.service"]) {
+      expect(existsSync(join(root, p))).toBe(false);
+    }
+    expect(read(root, HOST_PATHS.dnsmasqConfig).split("\n")).toContain("dhcp-option=option:router");
+  });
+
   it("keeps secrets out of the log", () => {
     const body = serverKey.split("\n")[1]!;
     expect(log.join("\n")).not.toContain(body);
+  });
+});
+
+describe("a bare prefix", () => {
+  it("records the apt-get install of missing packages and serves ARM64 when iPXE has a build for it", async () => {
+    const root = seedRoot(tempDir(), { without: ["/var/lib/dpkg/status"] });
+    writeFileSync(join(root, "usr/lib/ipxe/ipxe-arm64.efi"), "arm64 iPXE");
+    const report = await install(root, inputs(root));
+    expect(report.steps[0]).toEqual({ id: "packages", title: "Install packages", changed: true, details: ["would install (root prefix) dnsmasq-base, ipxe, nftables, curl, gpgv"] });
+    expect(report.actions[0]?.command).toMatch(/^DEBIAN_FRONTEND=noninteractive apt-get .* update && .* install --no-install-recommends dnsmasq-base ipxe nftables curl gpgv$/);
+    expect(report.arm64).toBe(true);
+    expect(read(root, "/var/lib/tftpboot/ipxe-arm64.efi")).toBe("arm64 iPXE");
+    expect(read(root, HOST_PATHS.dnsmasqConfig).split("\n")).toContain("dhcp-boot=tag:!ipxe,tag:arm64,ipxe-arm64.efi");
+  });
+
+  it("stops when iPXE is missing", async () => {
+    const root = seedRoot(tempDir(), { without: ["/usr/lib/ipxe/undionly.kpxe"] });
+    await expect(install(root, inputs(root))).rejects.toThrow(/^iPXE's BIOS binary is missing on .* \(looked for \/usr\/lib\/ipxe\/undionly.kpxe\)$/);
   });
 });
 

@@ -50,7 +50,7 @@ async function removeForwarding(target: Target): Promise<ForwardingResult> {
   if (present.length === 0) return { changed: false, details: ["forwarding is off (network.forward: false)"], ...none };
   // stopping the unit deletes table ip pxectl (its ExecStop); disabling works offline too
   if (present.includes(target.path(HOST_PATHS.natUnit))) {
-    await target.act(target.systemctl("stop", UNITS.nat), { label: `systemctl stop ${UNITS.nat}` });
+    await target.act(`systemctl stop ${UNITS.nat}`, { label: `systemctl stop ${UNITS.nat}` });
     await target.run(target.systemctl("disable", UNITS.nat), { label: `systemctl disable ${UNITS.nat}` });
   }
   await target.run(`rm -f -- ${quoteAll(present)}`, { label: "remove NAT files" });
