@@ -6,7 +6,7 @@ import { posix } from "node:path";
 import { RemoteError } from "../../core/errors";
 import type { RemoteHost } from "../host";
 import { quote, quoteAll } from "../shell";
-import { download, mustDownload, removeFolder, tempFolder } from "./download";
+import { download, downloadAll, mustDownload, removeFolder, tempFolder } from "./download";
 import { FLATCAR_SIGNING_KEY } from "./keys";
 import { HOST_PATHS } from "./paths";
 import { type Signed, type SigningKey, installKeyring, verifySignatures } from "./signatures";
@@ -72,7 +72,7 @@ export async function prefetchFlatcar(host: RemoteHost, assets: FlatcarAssets, o
 
 async function currentVersion(target: Target, base: string, work: string): Promise<string> {
   const path = posix.join(work, "version.txt");
-  await mustDownload(target, `${base}/current/version.txt`, path);
+  await mustDownload(target, { url: `${base}/current/version.txt`, path });
   return parseVersionTxt((await target.host.readFile(path))!.toString("utf8"), `${base}/current/version.txt`);
 }
 
@@ -102,14 +102,13 @@ async function fetchRelease(target: Target, source: string, version: string, fol
   // stage beside the final folder, so putting it in place is a rename
   const staging = (await target.run(`mkdir -p ${quote(parent)} && mktemp -d ${quote(`${parent}/.${version}.pxectl-XXXXXX`)}`, { label: "mktemp" })).stdout.trim();
   try {
-    for (const f of FLATCAR_FILES) {
-      await mustDownload(target, `${source}/${f.name}`, posix.join(staging, f.name));
-      const signature = posix.join(staging, `${f.name}.sig`);
-      if (!(await download(target, `${source}/${f.name}.sig`, signature)) && !(f.signatureFallback && (await download(target, `${source}/${f.signatureFallback}`, signature)))) {
-        throw new RemoteError(`${source}/${f.name} has no signature (.sig) to check it against`, { hint: "this release cannot be checked; choose another version in assets.flatcar.version" });
-      }
+    const at = (name: string) => ({ url: `${source}/${name}`, path: posix.join(staging, name) });
+    await mustDownload(target, ...FLATCAR_FILES.map((f) => at(f.name)), at("version.txt"));
+    const signatures = await downloadAll(target, FLATCAR_FILES.map((f) => at(`${f.name}.sig`)));
+    for (const [i, f] of FLATCAR_FILES.entries()) {
+      if (signatures[i] || (f.signatureFallback && (await download(target, `${source}/${f.signatureFallback}`, at(`${f.name}.sig`).path)))) continue;
+      throw new RemoteError(`${source}/${f.name} has no signature (.sig) to check it against`, { hint: "this release cannot be checked; choose another version in assets.flatcar.version" });
     }
-    await mustDownload(target, `${source}/version.txt`, posix.join(staging, "version.txt"));
     const stated = parseVersionTxt((await target.host.readFile(posix.join(staging, "version.txt")))!.toString("utf8"), `${source}/version.txt`);
     if (stated !== version) throw new RemoteError(`${source}/version.txt says ${stated}, not ${version}`, { hint: "the mirror is inconsistent; try again later" });
     await verifySignatures(target, keyring, key.fingerprint, signedFiles(staging, source));

@@ -49,8 +49,7 @@ async function fromRelease(target: Target, source: Extract<MatchboxSource, { kin
   const folder = await tempFolder(target, "matchbox");
   try {
     const tarball = posix.join(folder, `${name}.tar.gz`);
-    await mustDownload(target, url, tarball);
-    await mustDownload(target, `${url}.asc`, `${tarball}.asc`);
+    await mustDownload(target, { url, path: tarball }, { url: `${url}.asc`, path: `${tarball}.asc` });
     const signer = source.signer ?? { fingerprint: MATCHBOX_KEY_FINGERPRINT };
     const armored = signer.armored ?? (await fetchKey(target, signer.keyserver ?? KEYSERVER, signer.fingerprint, folder));
     const keyring = await installKeyring(target, { armored, fingerprint: signer.fingerprint }, folder);

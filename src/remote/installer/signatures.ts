@@ -36,23 +36,33 @@ export async function installKeyring(target: Target, key: SigningKey, folder: st
   return path;
 }
 
-/** verifySignatures checks every file against keyring and throws at the first that fails. */
+/** verifySignatures checks every file against keyring (in one command) and throws at the first that fails. */
 export async function verifySignatures(target: Target, keyring: string, fingerprint: string, files: readonly Signed[]): Promise<void> {
-  for (const f of files) {
-    const result = await target.run(`gpgv --status-fd 1 --keyring ${quote(keyring)} -- ${quote(f.signature)} ${quote(f.file)} 2>/dev/null`, {
-      label: `gpgv ${posix.basename(f.file)}`,
-      okExitCodes: [0, 1, 2],
-      timeoutMs: 10 * 60_000,
+  const script = files.map((f) => `gpgv --status-fd 1 --keyring ${quote(keyring)} -- ${quote(f.signature)} ${quote(f.file)} 2>/dev/null; echo "${SEPARATOR}$?"`);
+  const { stdout } = await target.run(script.join("\n"), { label: `gpgv ${files.map((f) => posix.basename(f.file)).join(" ")}`, timeoutMs: 10 * 60_000 });
+  const results = stdout.split("\n").reduce<Array<{ status: string; exitCode?: number }>>(
+    (acc, line) => {
+      const last = acc[acc.length - 1]!;
+      if (line.startsWith(SEPARATOR)) {
+        last.exitCode = Number(line.slice(SEPARATOR.length));
+        acc.push({ status: "" });
+      } else last.status += `${line}\n`;
+      return acc;
+    },
+    [{ status: "" }],
+  );
+  files.forEach((f, i) => {
+    const { status, exitCode } = results[i] ?? { status: "" };
+    const signer = signerOf(status);
+    if (exitCode === 0 && signer === fingerprint.toUpperCase()) return;
+    const why = /\bBADSIG\b/.test(status) ? "BAD signature" : /\bNO_PUBKEY\b/.test(status) ? "signed by an unknown key" : signer ? `signed by ${signer}, not ${fingerprint}` : "no valid signature";
+    throw new RemoteError(`${posix.basename(f.file)} from ${f.source} failed its signature check (${why}); it was not installed`, {
+      hint: "the download was damaged or tampered with; run the command again, and if it fails again, check the mirror",
     });
-    const signer = signerOf(result.stdout);
-    if (result.exitCode !== 0 || signer !== fingerprint.toUpperCase()) {
-      const why = /\bBADSIG\b/.test(result.stdout) ? "BAD signature" : /\bNO_PUBKEY\b/.test(result.stdout) ? "signed by an unknown key" : signer ? `signed by ${signer}, not ${fingerprint}` : "no valid signature";
-      throw new RemoteError(`${posix.basename(f.file)} from ${f.source} failed its signature check (${why}); it was not installed`, {
-        hint: "the download was damaged or tampered with; run the command again, and if it fails again, check the mirror",
-      });
-    }
-  }
+  });
 }
+
+const SEPARATOR = "### pxectl:gpgv-exit ";
 
 /** signerOf returns the primary key fingerprint of gpgv's VALIDSIG status line. */
 export function signerOf(status: string): string | undefined {
