@@ -1,9 +1,12 @@
 // Addresses and settings: IPv4 math, the private ranges (the seed's typo cannot come
-// back), and the checks that refuse settings which cannot work, all problems at once.
+// back), the checks that refuse settings which cannot work (all problems at once), where
+// the matchbox binary comes from, and which SSH credentials are offered.
 import { describe, expect, it } from "vitest";
 import { parseProjectConfig } from "../../src/config/project";
-import { ConfigError } from "../../src/core/errors";
-import { hostSettings } from "../../src/remote/installer";
+import { ConfigError, UsageError } from "../../src/core/errors";
+import { Redactor } from "../../src/output/redact";
+import { sshCredentials } from "../../src/remote";
+import { hostSettings, matchboxSource } from "../../src/remote/installer";
 import { PRIVATE_IPV4_RANGES, formatIpv4, inNetwork, isPrivateIpv4, parseIpv4, parseNetwork } from "../../src/remote/installer/ipv4";
 
 describe("ipv4", () => {
@@ -83,5 +86,29 @@ describe("hostSettings", () => {
   it("reports every problem at once, and ignores the range in proxy mode", () => {
     expect(problems("network: { dns_servers: [999.0.0.1], dhcp_range: { start: 10.0.0.1, end: 10.0.0.2 } }\nmatchbox: { grpc_port: 8080 }")).toHaveLength(4);
     expect(problems("network: { dhcp: proxy, dhcp_range: { start: 10.0.0.1, end: 10.0.0.2 } }")).toEqual([]);
+  });
+});
+
+describe("matchboxSource", () => {
+  const base = { matchbox: { version: "v0.11.0", httpPort: 8080, grpcPort: 8081, binary: undefined as string | undefined } };
+  it("prefers the flag, then the project file's path, then the release", () => {
+    expect(matchboxSource(base, { flag: "bin/matchbox", cwd: "/work", projectDir: "/proj" })).toEqual({ kind: "file", path: "/work/bin/matchbox" });
+    expect(matchboxSource({ matchbox: { ...base.matchbox, binary: "matchbox" } }, { cwd: "/work", projectDir: "/proj" })).toEqual({ kind: "file", path: "/proj/matchbox" });
+    expect(matchboxSource(base, { cwd: "/work", projectDir: "/proj" })).toEqual({ kind: "release", version: "v0.11.0" });
+  });
+});
+
+describe("sshCredentials", () => {
+  it("registers secrets with the redactor and offers the agent from SSH_AUTH_SOCK", () => {
+    const redactor = new Redactor();
+    const credentials = sshCredentials({ keyFile: "/k", password: "hunter2-secret", passphrase: "pass-phrase", env: { SSH_AUTH_SOCK: "/run/agent" } }, redactor);
+    expect(credentials).toEqual({ keyFile: "/k", passphrase: "pass-phrase", agentSocket: "/run/agent", password: "hunter2-secret" });
+    expect(redactor.redact("login with hunter2-secret and pass-phrase")).toBe("login with *** and ***");
+    expect(sshCredentials({ keyFile: "/k", useAgent: false, env: { SSH_AUTH_SOCK: "/run/agent" } }, redactor).agentSocket).toBeUndefined();
+  });
+
+  it("says what to do when there is nothing to offer", () => {
+    expect(() => sshCredentials({ env: {} }, new Redactor())).toThrow(UsageError);
+    expect(() => sshCredentials({ env: {} }, new Redactor())).toThrow("no SSH credentials: no key file was given and no SSH agent is running (SSH_AUTH_SOCK is not set)");
   });
 });

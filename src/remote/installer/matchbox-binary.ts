@@ -3,13 +3,14 @@
 // (--matchbox-binary). Either way the new binary must run (`matchbox -version`) before it
 // replaces the old one, which catches a binary for another architecture.
 import { readFile } from "node:fs/promises";
-import { posix } from "node:path";
+import { posix, resolve } from "node:path";
 import { RemoteError, UsageError } from "../../core/errors";
 import { quote } from "../shell";
 import { download, mustDownload, removeFolder, tempFolder } from "./download";
 import { type Activated, FileSet, stagedPath, swapIn } from "./files";
 import { KEYSERVER, MATCHBOX_KEY_FINGERPRINT, keyserverUrl } from "./keys";
 import { HOST_PATHS } from "./paths";
+import type { HostSettings } from "./settings";
 import { installKeyring, verifySignatures } from "./signatures";
 import type { StepResult } from "./step";
 import type { Target } from "./target";
@@ -29,6 +30,16 @@ export type MatchboxSource =
       signer?: { fingerprint: string; armored?: string; keyserver?: string };
     }
   | { kind: "file"; /** A matchbox binary on the operator's machine. */ path: string };
+
+/**
+ * matchboxSource picks where the binary comes from: --matchbox-binary (relative to the
+ * working folder), else matchbox.binary (relative to pxectl.yaml), else the release.
+ */
+export function matchboxSource(settings: Pick<HostSettings, "matchbox">, o: { flag?: string; cwd: string; projectDir: string }): MatchboxSource {
+  if (o.flag) return { kind: "file", path: resolve(o.cwd, o.flag) };
+  if (settings.matchbox.binary) return { kind: "file", path: resolve(o.projectDir, settings.matchbox.binary) };
+  return { kind: "release", version: settings.matchbox.version };
+}
 
 /** BinaryResult is the step's outcome with the installed version and, if replaced, the old binary kept for rollback. */
 export interface BinaryResult extends StepResult {
