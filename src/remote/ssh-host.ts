@@ -73,6 +73,7 @@ export class SshHost implements RemoteHost {
   }
 
   async upload(data: string | Uint8Array, path: string, options: UploadOptions): Promise<void> {
+    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
     const session = await this.session();
     await uploadAtomically(
       {
@@ -81,11 +82,11 @@ export class SshHost implements RemoteHost {
         exec: (command, o) => this.exec(command, { ...o, idempotent: true }),
         stagingFolder: () => (this.staging ??= this.exec("mktemp -d", { label: "mktemp -d", idempotent: true }).then((r) => r.stdout.trim())),
       },
-      typeof data === "string" ? Buffer.from(data, "utf8") : data,
+      bytes,
       path,
       options,
     );
-    this.o.log(`${this.label}: uploaded ${path} (${data.length} bytes, mode ${options.mode.toString(8).padStart(4, "0")})`);
+    this.o.log(`${this.label}: uploaded ${path} (${bytes.length} bytes, mode ${options.mode.toString(8).padStart(4, "0")})`);
   }
 
   async readFile(path: string): Promise<Buffer | undefined> {
@@ -109,7 +110,7 @@ export class SshHost implements RemoteHost {
   private request(command: string, o: ExecOptions): RunRequest {
     return {
       command,
-      label: o.label ?? command,
+      label: o.label ?? labelOf(command),
       asRoot: o.asRoot ?? false,
       timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       idempotent: o.idempotent ?? false,
@@ -233,6 +234,12 @@ export class SshHost implements RemoteHost {
     }
     this.pinned = session.hostKey.fingerprint;
   }
+}
+
+// Messages are one line: a script without a label is named by its first line.
+function labelOf(command: string): string {
+  const first = command.trim().split("\n")[0]!;
+  return first.length > 80 || first !== command.trim() ? `${first.slice(0, 77)}...` : first;
 }
 
 function sudoProblem(stderrTail: readonly string[]): string | undefined {
