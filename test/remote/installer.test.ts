@@ -170,6 +170,17 @@ describe("install on a root prefix", () => {
     expect(read(root, HOST_PATHS.dnsmasqConfig)).toContain("255.255.255.0,24h");
   });
 
+  it("restarts a service whose new files an interrupted run put in place", async () => {
+    // the dnsmasq step activates the new file, then the forwarding step fails: no restart happens
+    const broken = { ...i, settings: { ...i.settings, leaseTime: "6h" }, facts: { ...FACTS, uplinkInterface: undefined } };
+    await expect(install(root, broken)).rejects.toThrow(/nowhere to forward/);
+    expect(existsSync(join(root, "etc/pxectl/.dnsmasq.conf.pxectl-prev"))).toBe(true);
+    const resumed = await install(root, { ...i, settings: { ...i.settings, leaseTime: "6h" } });
+    expect(resumed.steps.filter((s) => s.changed).map((s) => s.id)).toEqual(["services"]);
+    expect(resumed.actions).toEqual([{ command: "systemctl restart pxectl-dnsmasq.service", ran: false }]);
+    expect(existsSync(join(root, "etc/pxectl/.dnsmasq.conf.pxectl-prev"))).toBe(false);
+  });
+
   it("takes forwarding away again when network.forward is turned off", async () => {
     const off = await install(root, { ...i, settings: { ...i.settings, forward: false } });
     expect(off.steps.filter((s) => s.changed).map((s) => s.id)).toEqual(["dnsmasq", "forwarding", "services"]);

@@ -92,15 +92,34 @@ export function stagedPath(hostPath: string): string {
 
 /**
  * swapIn moves staged files (host paths) over their targets (target paths) in one command,
- * keeping each old version beside it as a hard link (no copy) for rollback().
+ * keeping each old version beside it as a hard link (no copy) for rollback(). An old
+ * version kept already is left alone: it is what the service still runs with, because the
+ * run that replaced it stopped before the service was restarted.
  */
 export async function swapIn(t: Target, entries: ReadonlyArray<{ path: string; staged: string }>): Promise<Activated> {
-  const paths = entries.map((e) => e.path);
   const swap = entries.map(({ path, staged }) => {
     const live = quote(t.path(path));
-    return `if [ -e ${live} ]; then ln -f ${live} ${quote(sibling(t.path(path), PREVIOUS_SUFFIX))}; fi; mv -f -- ${quote(staged)} ${live}`;
+    const previous = quote(sibling(t.path(path), PREVIOUS_SUFFIX));
+    return `if [ -e ${live} ] && [ ! -e ${previous} ]; then ln -f ${live} ${previous}; fi; mv -f -- ${quote(staged)} ${live}`;
   });
-  await t.run(swap.join("\n"), { label: `activate ${paths.join(" ")}` });
+  await t.run(swap.join("\n"), { label: `activate ${entries.map((e) => e.path).join(" ")}` });
+  return activation(t, entries.map((e) => e.path));
+}
+
+/**
+ * pendingPaths returns the paths whose previous version is still kept: an earlier run
+ * activated them and stopped before their service ran with them, so it must restart now.
+ */
+export async function pendingPaths(t: Target, paths: readonly string[]): Promise<string[]> {
+  if (paths.length === 0) return [];
+  const previous = paths.map((p) => sibling(t.path(p), PREVIOUS_SUFFIX));
+  const { stdout } = await t.run(`for f in ${quoteAll(previous)}; do if [ -e "$f" ]; then echo "$f"; fi; done`, { label: "look for unfinished activations" });
+  const found = new Set(stdout.split("\n"));
+  return paths.filter((_, i) => found.has(previous[i]!));
+}
+
+/** activation is the rollback and finish handle for activated paths. */
+export function activation(t: Target, paths: readonly string[]): Activated {
   return {
     paths,
     rollback: async () => {

@@ -6,13 +6,13 @@ import type { RemoteHost } from "../host";
 import { ensureSystemAccount } from "./accounts";
 import { dnsmasqFiles, matchboxUnitFiles } from "./configs";
 import type { HostFacts } from "./facts";
-import { type Activated, FileSet, allOf } from "./files";
+import { FileSet, allOf, pendingPaths } from "./files";
 import { ensureFolders } from "./folders";
 import { ensureForwarding } from "./forwarding";
 import { ensureIpxeFiles } from "./ipxe";
 import { type MatchboxSource, ensureMatchboxBinary } from "./matchbox-binary";
 import { ensurePackages } from "./packages";
-import { HOST_PATHS, MATCHBOX_DATA_FOLDERS, UNITS } from "./paths";
+import { HOST_PATHS, MATCHBOX_DATA_FOLDERS, SERVICE_FILES, UNITS, UNIT_FILES } from "./paths";
 import { type ServiceChange, settleServices } from "./services";
 import type { HostSettings } from "./settings";
 import type { StepResult } from "./step";
@@ -124,28 +124,25 @@ export async function installHost(host: RemoteHost, inputs: InstallInputs, optio
   );
   const forwarding = await step("forwarding", () => ensureForwarding(target, settings, facts));
 
-  const services: ServiceChange[] = [
-    {
-      unit: UNITS.matchbox,
-      reasons: [binary.changed && "its binary changed", tls.changed && "its TLS files changed", matchboxUnit.changed && "its unit changed"].filter((r) => typeof r === "string"),
-      activations: [binary.activated, tls.activated, matchboxUnit.activated].filter((a) => a !== undefined),
-    },
-    { unit: UNITS.dnsmasq, reasons: dnsmasq.changed ? ["its configuration changed"] : [], activations: [dnsmasq.activated] },
-    ...(settings.forward ? [{ unit: UNITS.nat, reasons: forwarding.rulesChanged ? ["its rules changed"] : [], activations: forwarding.activated ? [forwarding.activated] : [] }] : []),
-  ];
-  const unitFilesChanged = matchboxUnit.changed || dnsmasq.activated.paths.includes(HOST_PATHS.dnsmasqUnit) || forwarding.unitChanged;
+  // restart what reads a file replaced now, or by an earlier run that stopped before restarting it
+  const activated = new Set([binary, tls, matchboxUnit, dnsmasq, forwarding].flatMap((r) => r.activated));
+  const units = settings.forward ? [UNITS.matchbox, UNITS.dnsmasq, UNITS.nat] : [UNITS.matchbox, UNITS.dnsmasq];
+  const pending = new Set(await pendingPaths(target, units.flatMap((u) => SERVICE_FILES[u])));
+  const services: ServiceChange[] = units.map((unit) => ({ unit, changedFiles: SERVICE_FILES[unit].filter((f) => activated.has(f) || pending.has(f)) }));
+  const unitFilesChanged = forwarding.unitRemoved || services.some((s) => s.changedFiles.some((f) => UNIT_FILES.includes(f)));
   await step("services", () => settleServices(target, services, unitFilesChanged, options.clock ?? systemClock));
 
   return { root: target.root, steps, actions: target.actions, matchboxVersion: binary.version, arm64: ipxe.arm64, changed: steps.some((s) => s.changed) };
 }
 
 interface FilesResult extends StepResult {
-  activated: Activated;
+  /** Target paths written. */
+  activated: readonly string[];
 }
 
 async function applyFiles(target: Target, files: Parameters<typeof FileSet.plan>[1], validate?: Parameters<FileSet["apply"]>[0]): Promise<FilesResult> {
   const set = await FileSet.plan(target, files);
-  const activated = await set.apply(validate);
+  const { paths: activated } = await set.apply(validate);
   const details = set.changed.length > 0 ? set.changed.map((f) => `wrote ${f.path}`) : [`${files.map((f) => f.path.split("/").pop()).join(", ")} ${files.length > 1 ? "are" : "is"} up to date`];
   return { changed: set.changed.length > 0, details, activated };
 }

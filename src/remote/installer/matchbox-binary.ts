@@ -7,7 +7,7 @@ import { posix, resolve } from "node:path";
 import { RemoteError, UsageError } from "../../core/errors";
 import { quote } from "../shell";
 import { download, mustDownload, removeFolder, tempFolder } from "./download";
-import { type Activated, FileSet, stagedPath, swapIn } from "./files";
+import { FileSet, stagedPath, swapIn } from "./files";
 import { KEYSERVER, MATCHBOX_KEY_FINGERPRINT, keyserverUrl } from "./keys";
 import { HOST_PATHS } from "./paths";
 import type { HostSettings } from "./settings";
@@ -41,10 +41,11 @@ export function matchboxSource(settings: Pick<HostSettings, "matchbox">, o: { fl
   return { kind: "release", version: settings.matchbox.version };
 }
 
-/** BinaryResult is the step's outcome with the installed version and, if replaced, the old binary kept for rollback. */
+/** BinaryResult is the step's outcome with the installed version. */
 export interface BinaryResult extends StepResult {
   version: string;
-  activated: Activated | undefined;
+  /** Target paths written: the binary, or nothing. */
+  activated: readonly string[];
 }
 
 /** ensureMatchboxBinary installs matchbox unless the wanted one is already there. */
@@ -54,7 +55,7 @@ export async function ensureMatchboxBinary(target: Target, source: MatchboxSourc
 
 async function fromRelease(target: Target, source: Extract<MatchboxSource, { kind: "release" }>, arch: string): Promise<BinaryResult> {
   const installed = await versionOf(target, target.path(HOST_PATHS.matchboxBinary));
-  if (installed === source.version) return { changed: false, details: [`matchbox ${installed} is installed`], version: installed, activated: undefined };
+  if (installed === source.version) return { changed: false, details: [`matchbox ${installed} is installed`], version: installed, activated: [] };
   const name = `matchbox-${source.version}-linux-${arch}`;
   const url = `${source.releases ?? MATCHBOX_RELEASES}/${source.version}/${name}.tar.gz`;
   const folder = await tempFolder(target, "matchbox");
@@ -79,7 +80,7 @@ async function fromRelease(target: Target, source: Extract<MatchboxSource, { kin
       await target.run(`rm -f -- ${quote(staged)}`, { label: "remove refused binary" });
       throw new RemoteError(`the matchbox binary in ${name}.tar.gz reports version ${version ?? "nothing"}, not ${source.version}; it was not installed`, { hint: "check matchbox.version in pxectl.yaml" });
     }
-    const activated = await swapIn(target, [{ path: HOST_PATHS.matchboxBinary, staged }]);
+    const { paths: activated } = await swapIn(target, [{ path: HOST_PATHS.matchboxBinary, staged }]);
     const verb = installed ? `replaced matchbox ${installed} with ${version}` : `installed matchbox ${version}`;
     return { changed: true, details: [`${verb} from ${url} (signed by ${signer.fingerprint})`], version, activated };
   } finally {
@@ -96,13 +97,13 @@ async function fromFile(target: Target, path: string): Promise<BinaryResult> {
   }
   const files = await FileSet.plan(target, [{ path: HOST_PATHS.matchboxBinary, content: data, mode: 0o755 }]);
   let version: string | undefined;
-  const activated = await files.apply(async (staged) => {
+  const { paths: activated } = await files.apply(async (staged) => {
     version = await versionOf(target, staged.get(HOST_PATHS.matchboxBinary)!);
     if (!version) throw new RemoteError(`${path} does not run on ${target.host.label} (matchbox -version printed nothing); it was not installed`, { hint: "upload a linux matchbox binary for the host's architecture" });
   });
   version ??= await versionOf(target, target.path(HOST_PATHS.matchboxBinary));
   const changed = files.changed.length > 0;
-  return { changed, details: [changed ? `uploaded matchbox ${version} from ${path}` : `matchbox ${version} from ${path} is installed`], version: version ?? "unknown", activated: changed ? activated : undefined };
+  return { changed, details: [changed ? `uploaded matchbox ${version} from ${path}` : `matchbox ${version} from ${path} is installed`], version: version ?? "unknown", activated };
 }
 
 /** versionOf runs a matchbox binary (host path) for its version; undefined when it is missing or does not run. */

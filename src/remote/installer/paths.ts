@@ -27,3 +27,13 @@ export const MATCHBOX_DATA_FOLDERS = ["assets", "profiles", "groups", "ignition"
 
 /** UNITS are the systemd units pxectl installs; watch follows the first two in the journal. */
 export const UNITS = { matchbox: "matchbox.service", dnsmasq: "pxectl-dnsmasq.service", nat: "pxectl-nat.service" } as const;
+
+/** SERVICE_FILES are the files each unit reads: when one changes, the unit restarts. */
+export const SERVICE_FILES: Readonly<Record<(typeof UNITS)[keyof typeof UNITS], readonly string[]>> = {
+  [UNITS.matchbox]: [HOST_PATHS.matchboxBinary, HOST_PATHS.caCert, HOST_PATHS.serverCert, HOST_PATHS.serverKey, HOST_PATHS.matchboxUnit, HOST_PATHS.matchboxDropIn],
+  [UNITS.dnsmasq]: [HOST_PATHS.dnsmasqConfig, HOST_PATHS.dnsmasqUnit],
+  [UNITS.nat]: [HOST_PATHS.natRules, HOST_PATHS.natUnit],
+};
+
+/** UNIT_FILES are the unit files and drop-ins: when one changes, systemd must reload. */
+export const UNIT_FILES: readonly string[] = [HOST_PATHS.matchboxUnit, HOST_PATHS.matchboxDropIn, HOST_PATHS.dnsmasqUnit, HOST_PATHS.natUnit];

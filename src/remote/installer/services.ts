@@ -1,21 +1,21 @@
 // Bringing the services in line with their files: enabled at boot, restarted only when
 // something they read changed (or started when they are not running), and checked to stay
 // up. A service that fails with its new files gets the old ones back, so a bad change
-// leaves the host as it was, and the error says where to look.
+// leaves the host as it was, and the error says where to look. The old versions are
+// dropped only once the service runs with the new ones.
 import type { Clock } from "../../core/clock";
 import { RemoteError } from "../../core/errors";
 import { type Poll, waitFor } from "../../wait";
-import type { Activated } from "./files";
+import { posix } from "node:path";
+import { activation } from "./files";
 import type { StepResult } from "./step";
 import type { Target } from "./target";
 
-/** ServiceChange is one unit and why it must restart (nothing: only ensure it runs). */
+/** ServiceChange is one unit and the files it reads that are new since it last ran. */
 export interface ServiceChange {
   unit: string;
-  /** e.g. "its configuration changed"; empty when nothing it reads changed. */
-  reasons: string[];
-  /** The files it reads that were replaced, to restore if it fails. */
-  activations: Activated[];
+  /** Target paths; empty when nothing it reads changed (then it only has to be running). */
+  changedFiles: readonly string[];
 }
 
 /** SETTLE_TIMEOUT_MS is how long a restarted service gets to be running, and to stay so. */
@@ -34,12 +34,12 @@ export async function settleServices(target: Target, services: readonly ServiceC
       await target.run(target.systemctl("enable", s.unit), { label: `systemctl enable ${s.unit}` });
       details.push(`enabled ${s.unit} at boot`);
     }
-    const reasons = s.reasons.length > 0 ? s.reasons : target.live && !(await isActive(target, s.unit)) ? ["it was not running"] : [];
-    if (reasons.length === 0) continue;
+    const reason = s.changedFiles.length > 0 ? `new ${s.changedFiles.map((f) => posix.basename(f)).join(", ")}` : target.live && !(await isActive(target, s.unit)) ? "it was not running" : undefined;
+    if (reason === undefined) continue;
     await restart(target, s, clock);
-    details.push(`${target.live ? "restarted" : "would restart (root prefix)"} ${s.unit}: ${reasons.join(", ")}`);
+    details.push(`${target.live ? "restarted" : "would restart (root prefix)"} ${s.unit}: ${reason}`);
   }
-  for (const s of services) for (const a of s.activations) await a.finish();
+  for (const s of services) if (s.changedFiles.length > 0) await activation(target, s.changedFiles).finish();
   return { changed: details.length > 0, details: details.length > 0 ? details : ["every service is enabled and running"] };
 }
 
@@ -48,9 +48,9 @@ async function restart(target: Target, s: ServiceChange, clock: Clock): Promise<
     await target.act(`systemctl restart ${s.unit}`, { label: `systemctl restart ${s.unit}` });
     if (target.live) await waitUntilRunning(target, s.unit, clock);
   } catch (e) {
-    if (s.activations.length === 0) throw e;
+    if (s.changedFiles.length === 0) throw e;
     await target.run(`journalctl -u ${s.unit} -n 20 --no-pager 2>&1 || true`, { label: `journalctl -u ${s.unit}` });
-    for (const a of [...s.activations].reverse()) await a.rollback();
+    await activation(target, s.changedFiles).rollback();
     await target.act("systemctl daemon-reload", { label: "systemctl daemon-reload" });
     await target.act(`systemctl restart ${s.unit}`, { label: `systemctl restart ${s.unit} (previous files)` }).catch(() => undefined);
     throw new RemoteError(`${s.unit} did not run with its new files on ${target.host.label}; the previous files were put back`, {
