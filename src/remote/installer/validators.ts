@@ -39,9 +39,9 @@ export function systemdVerify(target: Target, units: readonly string[]): Validat
       const copies = [...files].map(([path, hostPath]) => {
         const dropIn = posix.basename(posix.dirname(path));
         const into = dropIn.endsWith(".d") ? posix.join(folder, dropIn) : folder;
-        return `mkdir -p ${quote(into)} && cp -- ${quote(hostPath)} ${quote(posix.join(into, posix.basename(path)))}`;
+        return { path, copy: posix.join(into, posix.basename(path)), command: `mkdir -p ${quote(into)} && cp -- ${quote(hostPath)} ${quote(posix.join(into, posix.basename(path)))}` };
       });
-      await target.run(copies.join("\n"), { label: "lay out units for systemd-analyze" });
+      await target.run(copies.map((c) => c.command).join("\n"), { label: "lay out units for systemd-analyze" });
       const unitPath = target.live ? folder : "/" + posix.relative(target.root, folder);
       const root = target.live ? "" : ` --root=${quote(target.root)}`;
       const result = await target.run(`SYSTEMD_UNIT_PATH=${quote(unitPath)} systemd-analyze verify${root} --recursive-errors=no ${quoteAll(units)} 2>&1`, {
@@ -50,7 +50,9 @@ export function systemdVerify(target: Target, units: readonly string[]): Validat
       });
       const ours = result.stdout.split("\n").filter((line) => line.includes(folder) || units.some((u) => line.startsWith(`${u}:`)));
       if (result.exitCode !== 0 || ours.length > 0) {
-        throw refused(target, units.join(" "), "systemd-analyze verify", (ours.length > 0 ? ours : result.stdout.split("\n")).join("\n").replaceAll(folder, "<new>"));
+        // name the files as they will be called, not by their throwaway copies
+        const output = copies.reduce((text, c) => text.replaceAll(c.copy, c.path), (ours.length > 0 ? ours : result.stdout.split("\n")).join("\n"));
+        throw refused(target, units.join(" "), "systemd-analyze verify", output);
       }
     } finally {
       await target.run(`rm -rf -- ${quote(folder)}`, { label: `remove ${folder}` });
@@ -59,7 +61,10 @@ export function systemdVerify(target: Target, units: readonly string[]): Validat
 }
 
 function refused(target: Target, what: string, checker: string, output: string): RemoteError {
-  const lines = output.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !/syntax check OK/.test(l));
+  const lines = output
+    .split("\n")
+    .map((l) => l.trim().replace(/\.$/, ""))
+    .filter((l) => l !== "" && !/syntax check OK/.test(l));
   // nft echoes the offending line and underlines it; the lines that say "error" are the message
   const errors = lines.filter((l) => /error/i.test(l));
   const shown = (errors.length > 0 ? errors : lines).slice(-3).join(" | ") || "no details";
