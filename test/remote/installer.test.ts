@@ -234,7 +234,7 @@ describe("checked activation", () => {
   const cases = [
     { name: "dnsmasq --test", path: HOST_PATHS.dnsmasqConfig, content: "interface=eth1\ndhcp-range=192.168.0.10,192.168.0.300,12h\n", check: (t: Target) => dnsmasqTest(t, HOST_PATHS.dnsmasqConfig), says: /: dnsmasq: bad dhcp-range at line 2 of \/etc\/pxectl\/dnsmasq.conf; / },
     { name: "nft -c", path: HOST_PATHS.natRules, content: "table ip pxectl {\n\tchain x { type nat hook nowhere priority 0; }\n}\n", check: (t: Target) => nftCheck(t, HOST_PATHS.natRules), says: /: \/etc\/pxectl\/nat.nft:2:26-32: Error: unknown chain hook; / },
-    { name: "systemd-analyze verify", path: HOST_PATHS.natUnit, content: "[Service]\nType=oneshot\nExecStart=/usr/sbin/nft -f /x\nExecStrat=/usr/sbin/nft -f /y\n", check: (t: Target) => systemdVerify(t, ["pxectl-nat.service"]), says: /: \/etc\/systemd\/system\/pxectl-nat.service:4: Unknown key 'ExecStrat' in section \[Service\], ignoring\.; / },
+    { name: "systemd-analyze verify", path: HOST_PATHS.natUnit, content: "[Service]\nType=oneshot\nExecStart=/usr/sbin/nft -f /x\nExecStrat=/usr/sbin/nft -f /y\n", check: (t: Target) => systemdVerify(t, ["pxectl-nat.service"]), says: /: \/etc\/systemd\/system\/pxectl-nat.service:4: Unknown key 'ExecStrat' in section \[Service\], ignoring; / },
   ];
 
   it.each(cases)("never activates a file $name refuses; the old one stays", async ({ path, content, check, says }) => {
