@@ -20,6 +20,7 @@ export interface SecretSink {
   add(secret: string | undefined): void;
 }
 
+/** CredentialChoices are what the user chose (flags, pxectl.yaml, a prompt) and the environment. */
 export interface CredentialChoices {
   keyFile?: string;
   passphrase?: string;

@@ -51,7 +51,7 @@ export function classifySsh(error: unknown, idempotent: boolean): ErrorClass {
   return "fatal";
 }
 
-/** toRemoteError translates a connect failure into a RemoteError naming the target and the fix. */
+/** connectFailure translates a failed connection into a RemoteError (or TimeoutError) naming the target and the fix. */
 export function connectFailure(error: unknown, target: string, user: string, attempts: number): RemoteError | TimeoutError {
   if (error instanceof RemoteError) return error;
   const e = error as Ssh2Error;

@@ -12,6 +12,7 @@ export interface HostKeyCheck {
   mismatchHint: string;
 }
 
+/** SessionConfig is everything one connection needs. */
 export interface SessionConfig {
   host: string;
   port: number;

@@ -53,6 +53,7 @@ export type InstallStep = (typeof INSTALL_STEPS)[number];
 /** StepRunner wraps each step, e.g. in Output.step for progress; it must return work's result. */
 export type StepRunner = <T extends StepResult>(step: InstallStep, work: () => Promise<T>) => Promise<T>;
 
+/** InstallOptions tune how the installer runs, not what it installs. */
 export interface InstallOptions {
   /** Install under this prefix instead of on the live system (--root). */
   root?: string;
