@@ -1,0 +1,17 @@
+// Installs matchbox and dnsmasq on the host over a RemoteHost: idempotent steps that check
+// before they change, generated files validated before activation, a root prefix for
+// tests, and Flatcar asset prefetch. Loads handlebars: import it from lazily loaded code.
+export { type Account, findAccount } from "./accounts";
+export { bootUrl } from "./configs";
+export { type HostFacts, discoverHostFacts } from "./facts";
+export { type FlatcarAssets, FLATCAR_FILES, type PrefetchResult, prefetchFlatcar } from "./flatcar";
+export { INSTALL_STEPS, type InstallInputs, type InstallOptions, type InstallReport, type InstallStep, type StepReport, type StepRunner, type TlsFiles, installHost } from "./install";
+export { PRIVATE_IPV4_RANGES } from "./ipv4";
+export { FLATCAR_SIGNING_KEY, KEYSERVER, MATCHBOX_KEY_FINGERPRINT } from "./keys";
+export { MATCHBOX_RELEASES, type MatchboxSource, matchboxSource } from "./matchbox-binary";
+export { PACKAGES } from "./packages";
+export { HOST_PATHS, MATCHBOX_DATA_FOLDERS, UNITS } from "./paths";
+export { type HostSettings, hostSettings } from "./settings";
+export type { SigningKey } from "./signatures";
+export type { StepResult } from "./step";
+export type { Action } from "./target";
