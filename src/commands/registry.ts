@@ -4,6 +4,8 @@ import type { Registrar } from "../cli/command";
 import { register as cert } from "./cert";
 import { register as completion } from "./completion";
 import { register as config } from "./config";
+import { register as destroy } from "./destroy";
+import { register as init } from "./init";
 import { register as profile } from "./profile";
 
-export const REGISTRARS: readonly Registrar[] = [config, profile, cert, completion];
+export const REGISTRARS: readonly Registrar[] = [init, destroy, config, profile, cert, completion];

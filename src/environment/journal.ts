@@ -79,6 +79,11 @@ export async function runJournal<C>(journal: string, steps: readonly Step<C>[], 
   return reports;
 }
 
+/** bindSteps fixes the context of steps, so phases with different contexts share one journal. */
+export function bindSteps<C>(steps: readonly Step<C>[], c: C): Step<void>[] {
+  return steps.map((s) => ({ id: s.id, title: s.title, skip: s.skip && (() => s.skip!(c)), run: (_: void, progress) => s.run(c, progress) }));
+}
+
 /** clearJournal forgets a journal's records (after destroy, or before a fresh init). */
 export async function clearJournal(store: StateStore, journal: string): Promise<void> {
   await store.update((s) => {

@@ -18,8 +18,14 @@ export interface TestUser {
 }
 
 /** TestSshd is one running sshd; call stop() when done. */
+export interface SshdOptions {
+  /** Run sshd inside this network namespace (made by the test), listening on listen. */
+  netns?: string;
+  listen?: string;
+}
+
 export class TestSshd {
-  readonly host = "127.0.0.1";
+  readonly host: string;
   /** A passphrase-less ed25519 key the server accepts for every user. */
   readonly clientKey: string;
   private log = "";
@@ -29,13 +35,16 @@ export class TestSshd {
     readonly dir: string,
     readonly port: number,
     private readonly child: ChildProcess,
+    listen: string,
   ) {
+    this.host = listen;
     this.clientKey = join(dir, "client_key");
     child.stderr!.setEncoding("utf8").on("data", (d: string) => (this.log += d));
   }
 
-  /** start launches sshd on a free loopback port. */
-  static async start(): Promise<TestSshd> {
+  /** start launches sshd on a free loopback port, or on port 22 inside a namespace. */
+  static async start(o: SshdOptions = {}): Promise<TestSshd> {
+    const listen = o.listen ?? "127.0.0.1";
     const dir = mkdtempSync(join(tmpdir(), "pxectl-sshd-"));
     chmodSync(dir, 0o755); // users other than root read authorized_keys through it
     keygen(join(dir, "host_key"));
@@ -44,12 +53,16 @@ export class TestSshd {
     // sshd refuses to start without its privilege separation folder
     mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
     for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
-      writeFileSync(join(dir, "sshd_config"), config(dir, port));
-      const child = spawn(SSHD, ["-D", "-e", "-f", join(dir, "sshd_config")], { stdio: ["ignore", "ignore", "pipe"] });
-      const sshd = new TestSshd(dir, port, child);
+      // a namespace the test just made has every port free
+      const port = o.netns ? 22 : await freePort();
+      writeFileSync(join(dir, "sshd_config"), config(dir, port, listen));
+      const argv = [SSHD, "-D", "-e", "-f", join(dir, "sshd_config")];
+      const child = o.netns
+        ? spawn("ip", ["netns", "exec", o.netns, ...argv], { stdio: ["ignore", "ignore", "pipe"] })
+        : spawn(argv[0]!, argv.slice(1), { stdio: ["ignore", "ignore", "pipe"] });
+      const sshd = new TestSshd(dir, port, child, listen);
       try {
-        await sshd.waitForLog(/Server listening on 127\.0\.0\.1 port \d+\./, 1);
+        await sshd.waitForLog(/Server listening on \S+ port \d+\./, 1);
         return sshd;
       } catch (e) {
         await sshd.stopProcess();
@@ -79,7 +92,7 @@ export class TestSshd {
     keygen(join(this.dir, "host_key"));
     const listening = countMatches(this.log, /Server listening on/g);
     this.child.kill("SIGHUP"); // sshd re-executes itself and reads the key again, on the same port
-    await this.waitForLog(/Server listening on 127\.0\.0\.1 port \d+\./g, listening + 1);
+    await this.waitForLog(/Server listening on \S+ port \d+\./g, listening + 1);
     return this.hostKeyFingerprint();
   }
 
@@ -126,9 +139,9 @@ export class TestSshd {
   }
 }
 
-function config(dir: string, port: number): string {
+function config(dir: string, port: number, listen: string): string {
   return [
-    "ListenAddress 127.0.0.1",
+    `ListenAddress ${listen}`,
     `Port ${port}`,
     `HostKey ${join(dir, "host_key")}`,
     "PidFile none",
