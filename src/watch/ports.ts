@@ -4,9 +4,10 @@ import type { Stage } from "./lifecycle";
 
 /**
  * LogOrigin says how to read a line: a dnsmasq line or a matchbox (logrus) line, each with or
- * without a syslog/journal prefix, or one record of `journalctl -o json` from either unit.
+ * without a syslog/journal prefix; a `journalctl -o short*` line from either unit ("journal");
+ * or one record of `journalctl -o json` from either unit (what the SSH follower runs).
  */
-export type LogOrigin = "dnsmasq" | "matchbox" | "journal-json";
+export type LogOrigin = "dnsmasq" | "matchbox" | "journal" | "journal-json";
 
 /** LogLine is one raw line as a source delivered it. */
 export interface LogLine {
