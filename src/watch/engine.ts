@@ -77,7 +77,7 @@ export async function watch(input: WatchInput, options: WatchOptions, deps: Watc
 
   let openLogs = input.logs.length;
   for (const source of input.logs) {
-    consume(source, stop.signal, (line: LogLine) => emit(tracker.ingest(line, line.receivedAt ?? clock.now()))).then(() => {
+    consume(source, stop.signal, (line: LogLine) => emit(tracker.ingest(line, clock.now()))).then(() => {
       if (--openLogs === 0) finish("ended");
     }, fail);
   }

@@ -3,7 +3,7 @@
 // power poller and the readiness prober plug in through the ports (ports.ts).
 export type { LogLine, LogOrigin, LogSource, NodeRegistry, NodeSignal, RegisteredNode, SignalSource } from "./ports";
 export { type JournalOptions, journalCursor, journalctlArgs } from "./journal";
-export { MAX_LINE_LENGTH, logSource, splitLines } from "./lines";
+export { MAX_LINE_LENGTH, type SplitOptions, logSource, splitLines } from "./lines";
 export { type WatchDeps, type WatchInput, type WatchObserver, type WatchOptions, type WatchResult, watch } from "./engine";
 export type { DoneEvent, NodeView, NoticeEvent, Outcome, StageEvent, StuckEvent, UnknownMacEvent, WatchEvent } from "./events";
 export { STAGES, STAGE_INFO, type Stage } from "./lifecycle";

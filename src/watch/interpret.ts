@@ -12,6 +12,8 @@ export interface NodeContext {
   diskInstalled: boolean;
   /** When the cloud last reported the server off, if it did. */
   poweredOffAt: number | undefined;
+  /** When a kernel or initrd was last attributed to the node, if ever. */
+  kernelAt: number | undefined;
 }
 
 const BOOT_DHCP = new Set(["DHCPDISCOVER", "DHCPOFFER", "DHCPREQUEST", "DHCPACK", "BOOTP", "PXE"]);
@@ -90,7 +92,10 @@ function osDhcpTarget(message: string, node: NodeContext): Stage | undefined {
   if (message !== "DHCPDISCOVER") return undefined;
   if (stage === "install-config") return "installing";
   if (!node.diskInstalled) return undefined;
-  if (inReboot(stage) || stage === "waiting" || stage === "powered-on") return "installed";
+  // A machine that network-boots after its install and loads a kernel again runs the
+  // installer again: its lease is the installer's (an install loop shows next), not the disk's.
+  if (inReboot(stage)) return node.kernelAt !== undefined && node.kernelAt >= node.status.since ? undefined : "installed";
+  if (stage === "waiting" || stage === "powered-on") return "installed";
   // Network-booted into a local-disk boot script: no kernel fetched in this cycle.
   const pxeBooted = history.some((r) => r.stage === "kernel" || r.stage === "initrd");
   return before(stage, "kernel") && !pxeBooted ? "installed" : undefined;

@@ -6,8 +6,16 @@ import type { LogOrigin, LogSource } from "./ports";
 /** MAX_LINE_LENGTH cuts absurd lines (a journal record is a few hundred bytes). */
 export const MAX_LINE_LENGTH = 64 * 1024;
 
-/** splitLines yields the lines of a chunked stream; a last line without newline is yielded too. */
-export async function* splitLines(chunks: AsyncIterable<Uint8Array | string>, maxLength = MAX_LINE_LENGTH): AsyncGenerator<string> {
+/** SplitOptions: the longest line kept whole, and whether a last line without newline counts. */
+export interface SplitOptions {
+  maxLength?: number;
+  /** A stream that breaks off (a dropped connection) ends inside a line: "drop" it. Default "keep" (files). */
+  partialLast?: "keep" | "drop";
+}
+
+/** splitLines yields the lines of a chunked stream, without their line ends. */
+export async function* splitLines(chunks: AsyncIterable<Uint8Array | string>, options: SplitOptions = {}): AsyncGenerator<string> {
+  const maxLength = options.maxLength ?? MAX_LINE_LENGTH;
   const decoder = new TextDecoder();
   let pending = "";
   let skipping = false; // inside an over-long line: drop up to its newline
@@ -28,10 +36,13 @@ export async function* splitLines(chunks: AsyncIterable<Uint8Array | string>, ma
     }
   }
   pending += decoder.decode();
-  if (pending !== "" && !skipping) yield pending;
+  if (pending !== "" && !skipping && options.partialLast !== "drop") yield pending;
 }
 
-/** logSource turns a byte stream into a LogSource, stamping each line with the time it arrived. */
+/**
+ * logSource turns a followed stream (e.g. journalctl's stdout over SSH) into a LogSource,
+ * stamping each line with the time it arrived; a line the stream broke off inside is dropped.
+ */
 export async function* logSource(chunks: AsyncIterable<Uint8Array | string>, origin: LogOrigin, clock: Clock): LogSource {
-  for await (const text of splitLines(chunks)) yield { origin, text, receivedAt: clock.now() };
+  for await (const text of splitLines(chunks, { partialLast: "drop" })) yield { origin, text, receivedAt: clock.now() };
 }

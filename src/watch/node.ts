@@ -19,9 +19,11 @@ export interface NodeState {
   arch: number | undefined;
   poweredOffAt: number | undefined;
   problem: ProblemFact | undefined;
-  /** Install configs fetched since the node last booted its installed system. */
+  /** Install configs fetched during this watch: a second one is an install loop. */
   installConfigs: number;
   ipxeScriptAt: number | undefined;
+  /** When a kernel or initrd was last attributed to the node. */
+  kernelAt: number | undefined;
   last: { at: number; text: string } | undefined;
   stuck: Stuck | undefined;
 }
@@ -43,6 +45,7 @@ export function newNode(mac: string, at: number, registered?: RegisteredNode, wa
     problem: undefined,
     installConfigs: 0,
     ipxeScriptAt: undefined,
+    kernelAt: undefined,
     last: undefined,
     stuck: undefined,
   };

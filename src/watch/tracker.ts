@@ -25,10 +25,12 @@ const NONE: readonly WatchEvent[] = Object.freeze([]);
 
 // Requests that carry no MAC, and the stages of the machines that could have sent them.
 const SENDERS: Partial<Record<RequestKind, readonly Stage[]>> = {
-  "boot-script": ["dhcp", "boot-file"],
-  kernel: ["ipxe"],
-  initrd: ["kernel", "ipxe"],
-  "install-image": ["install-config", "installing"],
+  "boot-script": ["dhcp", "ipxe"], // an iPXE ROM (dhcp) or iPXE loaded over TFTP (ipxe)
+  // rebooting: a machine that network-boots after its install and loads the installer again
+  kernel: ["ipxe", "rebooting"],
+  initrd: ["kernel", "ipxe", "rebooting"],
+  // pxectl's installer fetches the installed config first, then the image: informative only.
+  "install-image": ["installing", "installed-config"],
 };
 
 /** Tracker turns lines and signals into events; pure apart from its own state. */
@@ -69,11 +71,11 @@ export class Tracker {
     }
   }
 
-  /** ingest reads one raw line received at `receivedAt` (used when the line has no absolute time). */
-  ingest(line: LogLine, receivedAt: number): readonly WatchEvent[] {
+  /** ingest reads one raw line; its time is the line's own, else when it was received, else `now`. */
+  ingest(line: LogLine, now: number): readonly WatchEvent[] {
     const parsed = parseLine(line);
     if (!parsed) return NONE;
-    const { observation } = this.correlator.correlate(parsed, parsed.at ?? receivedAt);
+    const { observation } = this.correlator.correlate(parsed, parsed.at ?? line.receivedAt ?? now);
     return observation ? this.observe(observation) : NONE;
   }
 
@@ -159,6 +161,7 @@ export class Tracker {
         break;
       case "request":
         if (o.request === "ipxe-script") node.ipxeScriptAt = o.at;
+        if (o.request === "kernel" || o.request === "initrd") node.kernelAt = o.at;
         break;
       case "matchbox-problem":
         if (o.problem !== "unparseable-mac") node.problem = { cause: o.problem, at: o.at, detail: `matchbox: ${o.message}` };
@@ -180,11 +183,10 @@ export class Tracker {
     let note: StageEvent["note"];
     if (move === "restart") node.offeredBootFile = undefined;
     if (target === "install-config") {
-      if (move === "restart" && node.installConfigs === 0) note = "reinstall";
+      if (node.installConfigs === 0 && node.diskInstalled) note = "reinstall";
       node.installConfigs++;
     }
     if (target === "installed-config") node.diskInstalled = true;
-    if (target === "installed") node.installConfigs = 0;
     if (!node.watched) return;
     this.classify(node);
     events.push({ type: "stage", at: o.at, node: node.name!, mac: node.mac, stage: status.stage, from, move, cycle: status.cycle, skipped, ...(note ? { note } : {}), evidence: describeObservation(o) });

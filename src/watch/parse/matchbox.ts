@@ -2,9 +2,16 @@
 // values quoted with Go's %q when they hold anything outside [A-Za-z0-9-._/@^+].
 import type { LogRecord, MatchboxProblem } from "./records";
 
-/** logfmtFields reads key=value pairs; a truncated quoted value runs to the end of the line. */
-export function logfmtFields(text: string): Record<string, string> {
+/** LogfmtFields are a line's key=value pairs; `cut` names a quoted value the line ends inside. */
+export interface LogfmtFields {
+  fields: Record<string, string>;
+  cut: string | undefined;
+}
+
+/** logfmtFields reads key=value pairs; a value whose closing quote is missing runs to the end. */
+export function logfmtFields(text: string): LogfmtFields {
   const fields: Record<string, string> = {};
+  let cut: string | undefined;
   let i = 0;
   const n = text.length;
   while (i < n) {
@@ -24,6 +31,7 @@ export function logfmtFields(text: string): Record<string, string> {
         } else if (c === 34) break;
         else j++;
       }
+      if (j >= n) cut = key;
       const body = text.slice(i + 1, Math.min(j, n));
       fields[key] = escaped ? unquoteGo(body) : body;
       i = j + 1;
@@ -34,7 +42,7 @@ export function logfmtFields(text: string): Record<string, string> {
       i = end;
     }
   }
-  return fields;
+  return { fields, cut };
 }
 
 const GO_ESCAPES: Record<string, string> = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\", '"': '"', "'": "'" };
@@ -77,9 +85,10 @@ const PROBLEMS: ReadonlyArray<readonly [string, MatchboxProblem]> = [
 
 /** parseMatchboxPayload reads one logrus line (from "time=" on); other lines give undefined. */
 export function parseMatchboxPayload(payload: string): LogRecord | undefined {
-  const fields = logfmtFields(payload);
+  const { fields, cut } = logfmtFields(payload);
   const msg = fields.msg;
-  if (msg === undefined) return undefined;
+  // A message cut short could say something else ("...&os=in" is not os=installed): drop it.
+  if (msg === undefined || cut === "msg") return undefined;
   if (msg.startsWith("HTTP ")) {
     const space = msg.indexOf(" ", 5);
     if (space < 0) return undefined;
@@ -89,7 +98,7 @@ export function parseMatchboxPayload(payload: string): LogRecord | undefined {
   }
   for (const [prefix, problem] of PROBLEMS) {
     if (!msg.startsWith(prefix)) continue;
-    const record: LogRecord = { kind: "matchbox-problem", problem, message: msg, labels: goMapLabels(fields.labels) };
+    const record: LogRecord = { kind: "matchbox-problem", problem, message: msg, labels: cut === "labels" ? {} : goMapLabels(fields.labels) };
     if (problem === "unparseable-mac" && fields.mac !== undefined) record.rawMac = fields.mac;
     return record;
   }
