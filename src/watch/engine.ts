@@ -57,7 +57,13 @@ export async function watch(input: WatchInput, options: WatchOptions, deps: Watc
   let outcome: Outcome | undefined;
   let settle!: (o: Outcome) => void;
   let fail!: (e: unknown) => void;
-  const ended = new Promise<Outcome>((resolve, reject) => ((settle = resolve), (fail = reject)));
+  const ended = new Promise<Outcome>((resolve, reject) => {
+    settle = resolve;
+    fail = (e) => {
+      stop.abort(); // the other sources and the ticks stop with it
+      reject(e instanceof Error ? e : new Error(String(e)));
+    };
+  });
   const finish = (o: Outcome) => {
     if (outcome) return;
     outcome = o;
@@ -86,7 +92,7 @@ export async function watch(input: WatchInput, options: WatchOptions, deps: Watc
   void tick();
 
   async function tick(): Promise<void> {
-    while (!outcome) {
+    while (!outcome && !stop.signal.aborted) {
       const now = clock.now();
       if (now >= deadline) return finish("timeout");
       emit(tracker.tick(now));
