@@ -3,6 +3,7 @@
 // node's lifecycle and stuck detection, and knows when every watched node has settled.
 import { NotFoundError } from "../core/errors";
 import { closest } from "../core/text";
+import { senderOf } from "./attribution";
 import { Correlator } from "./correlate";
 import type { StageEvent, WatchEvent, NodeView } from "./events";
 import { targetStage } from "./interpret";
@@ -11,7 +12,6 @@ import { type NodeState, newNode, reachedGoal, stuckFacts, viewOf } from "./node
 import { type Observation, describeObservation } from "./observations";
 import { parseLine } from "./parse";
 import type { LogLine, NodeSignal, RegisteredNode } from "./ports";
-import type { RequestKind } from "./requests";
 import { DEFAULT_STUCK_OPTIONS, type Stuck, type StuckOptions, stuckOf } from "./stuck";
 
 /** TrackerOptions: the goal, which registered nodes to watch (all when absent) and stuck limits. */
@@ -23,15 +23,8 @@ export interface TrackerOptions {
 
 const NONE: readonly WatchEvent[] = Object.freeze([]);
 
-// Requests that carry no MAC, and the stages of the machines that could have sent them.
-const SENDERS: Partial<Record<RequestKind, readonly Stage[]>> = {
-  "boot-script": ["dhcp", "ipxe"], // an iPXE ROM (dhcp) or iPXE loaded over TFTP (ipxe)
-  // rebooting: a machine that network-boots after its install and loads the installer again
-  kernel: ["ipxe", "rebooting"],
-  initrd: ["kernel", "ipxe", "rebooting"],
-  // pxectl's installer fetches the installed config first, then the image: informative only.
-  "install-image": ["installing", "installed-config"],
-};
+/** LATE_LINE_MS: how far behind the newest line a MAC-less request may be and still be attributed. */
+export const LATE_LINE_MS = 1000;
 
 /** Tracker turns lines and signals into events; pure apart from its own state. */
 export class Tracker {
@@ -46,6 +39,8 @@ export class Tracker {
   /** Registered MACs as bare hex, for did-you-mean on unknown MACs. */
   private readonly registeredHex = new Map<string, NodeState>();
   private readonly stuckOptions: StuckOptions;
+  /** The newest time a log line carried. */
+  private newestAt = -Infinity;
   readonly until: TrackerOptions["until"];
 
   constructor(registry: readonly RegisteredNode[], options: TrackerOptions, startedAt: number) {
@@ -107,6 +102,7 @@ export class Tracker {
   private observe(o: Observation): readonly WatchEvent[] {
     const events: WatchEvent[] = [];
     const node = o.mac === undefined ? this.attribute(o) : (this.nodes.get(o.mac) ?? this.track(o.mac, o, events));
+    if (o.kind !== "power" && o.kind !== "ready" && o.at > this.newestAt) this.newestAt = o.at;
     if (!node) {
       if (o.kind === "matchbox-problem") this.notice(o.at, `matchbox: ${o.message}`, events);
       return events;
@@ -119,18 +115,12 @@ export class Tracker {
   }
 
   private attribute(o: Observation): NodeState | undefined {
-    const stages = o.kind === "request" ? SENDERS[o.request] : undefined;
-    if (!stages) return undefined;
-    const window = o.kind === "request" && o.request === "install-image" ? this.stuckOptions.stallMs : this.stuckOptions.bootStepMs;
-    let found: NodeState | undefined;
-    for (const stage of stages) {
-      for (const node of this.byStage.get(stage) ?? []) {
-        if (node.status.since < o.at - window) continue; // long stuck there: not this request's sender
-        if (found) return undefined; // two candidates: ambiguous
-        found = node;
-      }
-    }
-    return found;
+    // Who could have sent a request is judged on the nodes as they are now: a line older than
+    // the newest one seen (a replay, a late stream) was judged among other nodes then.
+    if (o.kind !== "request" || o.at < this.newestAt - LATE_LINE_MS) return undefined;
+    // an install takes minutes between its steps; the PXE steps take seconds
+    const window = o.request === "install-image" ? this.stuckOptions.stallMs : this.stuckOptions.bootStepMs;
+    return senderOf(o.request, o.at, this.byStage, window);
   }
 
   private track(mac: string, o: Observation, events: WatchEvent[]): NodeState {

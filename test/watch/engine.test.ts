@@ -54,7 +54,10 @@ function recorder(): WatchObserver & { events: WatchEvent[] } {
   return { events, event: (e) => events.push(e) };
 }
 
-const linesOf = (m: typeof A, t0: number, count = installSteps(m).length) => renderSteps(m, installSteps(m).slice(0, count), t0, 1000, "journal-json").map((l) => l.line);
+const timedLines = (m: typeof A, t0: number, count = installSteps(m).length) => renderSteps(m, installSteps(m).slice(0, count), t0, 1000, "journal-json");
+const linesOf = (m: typeof A, t0: number, count?: number) => timedLines(m, t0, count).map((l) => l.line);
+const inLogOrder = (...machines: LogLine[][]) => machines.flat().sort((a, b) => atOf(a) - atOf(b));
+const atOf = (l: LogLine) => Number((JSON.parse(l.text) as { __REALTIME_TIMESTAMP: string }).__REALTIME_TIMESTAMP) / 1000;
 
 interface Extra {
   signals?: AsyncIterable<NodeSignal>[];
@@ -82,7 +85,7 @@ describe("watch", () => {
   it("ends with reached once every node is installed, closing its sources; done comes last", async () => {
     const clock0 = new FakeClock().now();
     const q = new Queue<LogLine>();
-    q.push(...linesOf(A, clock0), ...linesOf(B, clock0 + 500));
+    q.push(...inLogOrder(linesOf(A, clock0), linesOf(B, clock0 + 30_000)));
     const { result, events } = await run([q]);
     expect(result.outcome).toBe("reached");
     expect(result.nodes.map((n) => [n.node, n.stage])).toEqual([["a", "installed"], ["b", "installed"]]);
