@@ -7,7 +7,7 @@ export { MAX_LINE_LENGTH, type SplitOptions, logSource, splitLines } from "./lin
 export { type WatchDeps, type WatchInput, type WatchObserver, type WatchOptions, type WatchResult, watch } from "./engine";
 export type { DoneEvent, NodeView, NoticeEvent, Outcome, StageEvent, StuckEvent, UnknownMacEvent, WatchEvent } from "./events";
 export { STAGES, STAGE_INFO, type Stage } from "./lifecycle";
-export { DEFAULT_STUCK_OPTIONS, type Stuck, type StuckCode, type StuckOptions } from "./stuck";
+export { DEFAULT_STUCK_OPTIONS, STUCK_CODES, type Stuck, type StuckCode, type StuckOptions } from "./stuck";
 export { Tracker, type TrackerOptions } from "./tracker";
 export { nodeLogFilter } from "./node-logs";
 export { outcomeError } from "./outcome";

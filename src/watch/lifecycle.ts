@@ -84,7 +84,13 @@ export interface StageRecord {
 /** BootStatus is a node's position in the lifecycle; history holds the current cycle. */
 export interface BootStatus {
   readonly stage: Stage;
+  /** When the stage began; for a stage not seen (see `seen`), when the watch began. */
   readonly since: number;
+  /**
+   * False while the node is in the stage it started in (waiting, or one recorded by an earlier
+   * run): nobody saw it begin, so no line is too old or too early for it.
+   */
+  readonly seen: boolean;
   /** 1 for the first boot seen; each restart adds one. */
   readonly cycle: number;
   readonly history: readonly StageRecord[];
@@ -106,34 +112,37 @@ export function stageIndex(stage: Stage): number {
 
 /** initialStatus is a node not seen yet, or one known to be in `stage` already. */
 export function initialStatus(at: number, stage: Stage = "waiting"): BootStatus {
-  return { stage, since: at, cycle: stage === "waiting" ? 0 : 1, history: [{ stage, at }] };
+  return { stage, since: at, seen: false, cycle: stage === "waiting" ? 0 : 1, history: [{ stage, at }] };
 }
 
-/** moveOf classifies moving from one stage to another at `at`, for a stage entered at `since`. */
-export function moveOf(from: Stage, to: Stage, at: number, since: number): Move {
+/**
+ * moveOf classifies moving from one stage to another at `at`, for a stage entered at `since`
+ * (or, when not `seen`, one whose start nobody saw: the host's clock may also lag ours).
+ */
+export function moveOf(from: Stage, to: Stage, at: number, since: number, seen = true): Move {
   if (from === to) return "duplicate";
   // A line older than the stage the node is in describes the past (late delivery, replay).
-  if (at < since) return "stale";
+  if (seen && at < since) return "stale";
   const forward = stageIndex(to) > stageIndex(from);
   if (forward) return NEXT[from].includes(to) ? "advance" : "skip";
   // Strictly later: a boot start logged in the same instant is the same boot, delivered late.
-  return CYCLE_STARTS.has(to) && at > since ? "restart" : "stale";
+  return CYCLE_STARTS.has(to) && (!seen || at > since) ? "restart" : "stale";
 }
 
 /** transition moves a node to stage `to` seen at `at`; duplicate and stale moves change nothing. */
 export function transition(status: BootStatus, to: Stage, at: number): TransitionResult {
-  const move = moveOf(status.stage, to, at, status.since);
+  const move = moveOf(status.stage, to, at, status.since, status.seen);
   switch (move) {
     case "duplicate":
     case "stale":
       return { status, move, skipped: [] };
     case "restart":
-      return { status: { stage: to, since: at, cycle: status.cycle + 1, history: [{ stage: to, at }] }, move, skipped: [] };
+      return { status: { stage: to, since: at, seen: true, cycle: status.cycle + 1, history: [{ stage: to, at }] }, move, skipped: [] };
     case "advance":
     case "skip": {
       const skipped = move === "skip" ? STAGES.slice(stageIndex(status.stage) + 1, stageIndex(to)) : [];
       const cycle = status.cycle === 0 ? 1 : status.cycle;
-      return { status: { stage: to, since: at, cycle, history: [...status.history, { stage: to, at }] }, move, skipped };
+      return { status: { stage: to, since: at, seen: true, cycle, history: [...status.history, { stage: to, at }] }, move, skipped };
     }
   }
 }

@@ -4,19 +4,23 @@
 import { formatDuration } from "../wait/duration";
 import type { BootStatus, Stage } from "./lifecycle";
 
+/** STUCK_CODES names every cause; the first seven are certain (fatal), the rest follow a quiet spell. */
+export const STUCK_CODES = [
+  "boot-file-missing",
+  "no-matching-group",
+  "no-matching-profile",
+  "missing-profile",
+  "missing-template",
+  "template-error",
+  "install-loop",
+  "no-boot-file-request",
+  "no-ipxe",
+  "no-ipxe-script",
+  "no-progress",
+] as const;
+
 /** StuckCode names a cause; the fatal ones need a fix before the node can go on. */
-export type StuckCode =
-  | "boot-file-missing"
-  | "no-matching-group"
-  | "no-matching-profile"
-  | "missing-profile"
-  | "missing-template"
-  | "template-error"
-  | "install-loop"
-  | "no-boot-file-request"
-  | "no-ipxe"
-  | "no-ipxe-script"
-  | "no-progress";
+export type StuckCode = (typeof STUCK_CODES)[number];
 
 /** Stuck is a node's current cause, in one line, with what to check. */
 export interface Stuck {

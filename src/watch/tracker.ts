@@ -41,6 +41,11 @@ export class Tracker {
   private readonly stuckOptions: StuckOptions;
   /** The newest time a log line carried. */
   private newestAt = -Infinity;
+  /**
+   * The host's clock minus ours: lines carry the host's time, signals and ticks ours. Each
+   * line received gives the offset minus its delay; the largest is the best estimate.
+   */
+  private hostOffset: number | undefined;
   readonly until: TrackerOptions["until"];
 
   constructor(registry: readonly RegisteredNode[], options: TrackerOptions, startedAt: number) {
@@ -70,6 +75,10 @@ export class Tracker {
   ingest(line: LogLine, now: number): readonly WatchEvent[] {
     const parsed = parseLine(line);
     if (!parsed) return NONE;
+    if (parsed.at !== undefined) {
+      const offset = parsed.at - (line.receivedAt ?? now);
+      if (this.hostOffset === undefined || offset > this.hostOffset) this.hostOffset = offset;
+    }
     const { observation } = this.correlator.correlate(parsed, parsed.at ?? line.receivedAt ?? now);
     return observation ? this.observe(observation) : NONE;
   }
@@ -78,25 +87,31 @@ export class Tracker {
   signal(s: NodeSignal): readonly WatchEvent[] {
     const node = this.byName.get(s.node);
     if (!node) return NONE;
-    return this.observe(s.kind === "power" ? { kind: "power", mac: node.mac, at: s.at, state: s.state } : { kind: "ready", mac: node.mac, at: s.at });
+    const at = this.hostTime(s.at);
+    return this.observe(s.kind === "power" ? { kind: "power", mac: node.mac, at, state: s.state } : { kind: "ready", mac: node.mac, at });
   }
 
   /** tick re-checks the quiet spells of the watched nodes at `now`. */
   tick(now: number): readonly WatchEvent[] {
     const events: WatchEvent[] = [];
-    for (const node of this.watched) this.checkStuck(node, now, events);
+    for (const node of this.watched) this.checkStuck(node, this.hostTime(now), events);
     return events;
   }
 
   /** views shows the watched nodes in registry order. */
   views(now: number): NodeView[] {
-    return this.watched.map((n) => viewOf(n, this.until, now));
+    return this.watched.map((n) => viewOf(n, this.until, this.hostTime(now)));
   }
 
   /** settled is "reached" or "failed" once every watched node reached the goal or failed; else undefined. */
   settled(): "reached" | "failed" | undefined {
     if (this.reached.size + this.failed.size < this.watched.length) return undefined;
     return this.failed.size > 0 ? "failed" : "reached";
+  }
+
+  /** hostTime converts a time of our clock to the host's. */
+  private hostTime(ours: number): number {
+    return ours + (this.hostOffset ?? 0);
   }
 
   private observe(o: Observation): readonly WatchEvent[] {

@@ -36,21 +36,45 @@ const MATCHBOX = "http://matchbox.example.com:8080";
 const dhcp = (text: string): Message => ({ program: "dnsmasq-dhcp", text });
 const http = (path: string): Message => ({ program: "matchbox", text: `HTTP GET ${path}` });
 
+// What dnsmasq --log-dhcp writes around an OFFER or ACK (dnsmasq-file.log): most of it unused by watch.
+function reply(xid: number, type: 2 | 5, offered: Message[]): Message[] {
+  return [
+    dhcp(`${xid} requested options: 1:netmask, 3:router, 6:dns-server, 15:domain-name, `),
+    dhcp(`${xid} requested options: 66:tftp-server, 67:bootfile-name`),
+    dhcp(`${xid} next server: 192.168.77.1`),
+    dhcp(`${xid} broadcast response`),
+    dhcp(`${xid} sent size:  1 option: 53 message-type  ${type}`),
+    dhcp(`${xid} sent size:  4 option: 54 server-identifier  192.168.77.1`),
+    dhcp(`${xid} sent size:  4 option: 51 lease-time  1h`),
+    ...offered,
+    dhcp(`${xid} sent size:  4 option: 58 T1  30m`),
+    dhcp(`${xid} sent size:  4 option: 59 T2  52m30s`),
+    dhcp(`${xid} sent size:  4 option:  1 netmask  255.255.255.0`),
+    dhcp(`${xid} sent size:  4 option: 28 broadcast  192.168.77.255`),
+    dhcp(`${xid} sent size:  4 option:  6 dns-server  192.168.77.1`),
+    dhcp(`${xid} sent size:  4 option:  3 router  192.168.77.1`),
+  ];
+}
+
 function exchange(m: Machine, xid: number, client: "pxe" | "ipxe" | "os", bootFile?: string): Message[] {
   const arch = m.firmware === "bios" ? "00000:UNDI:002001" : "00007:UNDI:003016";
   const classes = client === "os" ? [] : [dhcp(`${xid} vendor class: PXEClient:Arch:${arch}`), ...(client === "ipxe" ? [dhcp(`${xid} user class: iPXE`)] : [])];
   const offered = bootFile ? [dhcp(`${xid} sent size: ${String(bootFile.length).padStart(2)} option: 67 bootfile-name  ${bootFile}`)] : [];
+  const tags = dhcp(`${xid} tags: ${client === "ipxe" ? "ipxe, " : ""}${client === "os" ? "" : m.firmware === "bios" ? "bios, " : "efi64, "}v0`);
+  const range = dhcp(`${xid} available DHCP range: 192.168.77.50 -- 192.168.77.99`);
   return [
+    range,
     ...classes,
     dhcp(`${xid} DHCPDISCOVER(v0) ${m.mac} `),
-    dhcp(`${xid} tags: ${client === "ipxe" ? "ipxe, " : ""}${client === "os" ? "" : m.firmware === "bios" ? "bios, " : "efi64, "}v0`),
+    tags,
     dhcp(`${xid} DHCPOFFER(v0) ${m.ip} ${m.mac} `),
-    ...offered,
-    dhcp(`${xid} sent size:  4 option:  3 router  192.168.77.1`),
+    ...reply(xid, 2, offered),
+    range,
     ...classes,
     dhcp(`${xid} DHCPREQUEST(v0) ${m.ip} ${m.mac} `),
+    tags,
     dhcp(`${xid} DHCPACK(v0) ${m.ip} ${m.mac} `),
-    ...offered,
+    ...reply(xid, 5, offered),
   ];
 }
 

@@ -68,7 +68,15 @@ describe("transition", () => {
     expect(transition(s, "dhcp", t0 + 5000).move).toBe("stale");
     const r = transition(s, "dhcp", t0 + 6000);
     expect(r.move).toBe("restart");
-    expect(r.status).toEqual({ stage: "dhcp", since: t0 + 6000, cycle: 2, history: [{ stage: "dhcp", at: t0 + 6000 }] });
+    expect(r.status).toEqual({ stage: "dhcp", since: t0 + 6000, seen: true, cycle: 2, history: [{ stage: "dhcp", at: t0 + 6000 }] });
+  });
+
+  it("takes any line for a stage nobody saw begin: the host's clock may lag, the record may be old", () => {
+    const waiting = initialStatus(t0);
+    expect(transition(waiting, "dhcp", t0 - 5000)).toMatchObject({ move: "advance", status: { stage: "dhcp", since: t0 - 5000, seen: true } });
+    const recorded = initialStatus(t0, "installed");
+    expect(transition(recorded, "dhcp", t0 - 5000).move).toBe("restart");
+    expect(transition(recorded, "ipxe", t0 - 5000).move).toBe("stale");
   });
 
   it("starts from a known stage for nodes recorded as installed", () => {
@@ -85,5 +93,14 @@ describe("docs/boot-lifecycle.md", () => {
   it("shows the move matrix and the stages as the code has them", () => {
     expect(section("matrix")).toBe(lifecycleMatrix());
     expect(section("stages")).toBe(lifecycleStages());
+  });
+});
+
+describe("docs/boot-lifecycle.md, stuck causes", () => {
+  it("explains every cause the detector can report", async () => {
+    const { STUCK_CODES } = await import("../../src/watch/stuck");
+    const doc = readFileSync(new URL("../../docs/boot-lifecycle.md", import.meta.url), "utf8");
+    const stuckSection = doc.slice(doc.indexOf("## Stuck nodes"), doc.indexOf("## Following the host"));
+    expect(STUCK_CODES.filter((c) => !stuckSection.includes(`\`${c}\``))).toEqual([]);
   });
 });

@@ -207,7 +207,7 @@ describe("stuck nodes", () => {
   it("after the configured quiet spell in any stage, and never once done", () => {
     const { feed, tracker } = setup([{ name: "a", mac: A.mac }, { name: "c", mac: machine(3).mac }], { stuck: { bootStepMs: minutes(2), stallMs: minutes(5) } });
     feed(steps(A, "installing"));
-    const events = tracker.tick(T0 + minutes(6));
+    const events = tracker.tick(T0 + minutes(6) + 1000);
     expect(stuckOf([...events])).toEqual([["a", "no-progress", false], ["c", "no-progress", false]]);
     expect((events[1] as StuckEvent).hint).toMatch(/powered on/);
     feed(renderSteps(A, installSteps(A).slice(-3), T0 + minutes(7), 1000, "journal-json"));
@@ -250,6 +250,17 @@ describe("machines and signals", () => {
     expect(tracker.settled()).toBeUndefined();
     expect(tracker.signal({ kind: "ready", node: "a", at: T0 + 400_000 })).toMatchObject([{ stage: "ready" }]);
     expect(tracker.settled()).toBe("reached");
+  });
+
+  it("compares probes and ticks with the logs on the host's clock, however far off ours is", () => {
+    for (const skew of [-20 * 60_000, 20 * 60_000]) {
+      const tracker = new Tracker([{ name: "a", mac: A.mac }], { until: "ready", stuck: { bootStepMs: 60_000, stallMs: 10 * 60_000 } }, T0);
+      // lines carry the host's time; we receive each 50 ms after it was logged, on our clock
+      for (const l of steps(A, "installed")) tracker.ingest(l.line, l.at - skew + 50);
+      const lastOurs = T0 + 10 * 10_000 - skew;
+      expect(tracker.tick(lastOurs + 2 * 60_000), `skew ${skew}`).toEqual([]);
+      expect(tracker.signal({ kind: "ready", node: "a", at: lastOurs + 3 * 60_000 }), `skew ${skew}`).toMatchObject([{ stage: "ready" }]);
+    }
   });
 
   it("reports only the watched nodes and settles on them alone", () => {
