@@ -19,7 +19,7 @@ export interface WatchOptions {
   until: TrackerOptions["until"];
   timeoutMs: number;
   nodes?: readonly string[];
-  stuck?: StuckOptions;
+  stuck?: Partial<StuckOptions>;
   /** How often stuck nodes and the deadline are checked (and a live view refreshed); default 1000. */
   tickMs?: number;
 }

@@ -64,10 +64,11 @@ export function targetStage(o: Observation, node: NodeContext): Stage | undefine
 }
 
 // Without --log-dhcp nothing tells firmware from an OS: until the kernel is fetched a request
-// is taken for the firmware's, from then on for the OS's.
+// is taken for the firmware's, from then on for the OS's (after the install, a machine that
+// network-boots first then counts as installed a little early; one booting its disk, on time).
 function effectiveClient(client: DhcpClient, stage: Stage): Exclude<DhcpClient, "unknown"> {
   if (client !== "unknown") return client;
-  return before(stage, "kernel") || inReboot(stage) ? "pxe" : "os";
+  return before(stage, "kernel") ? "pxe" : "os";
 }
 
 function dhcpTarget(message: string, client: "pxe" | "ipxe" | "os", node: NodeContext): Stage | undefined {

@@ -26,6 +26,8 @@ export interface NodeState {
   kernelAt: number | undefined;
   last: { at: number; text: string } | undefined;
   stuck: Stuck | undefined;
+  /** When the current stuck cause was first reported. */
+  stuckAt: number | undefined;
 }
 
 /** newNode starts tracking a registered node (at its recorded stage) or an unknown MAC. */
@@ -48,6 +50,7 @@ export function newNode(mac: string, at: number, registered?: RegisteredNode, wa
     kernelAt: undefined,
     last: undefined,
     stuck: undefined,
+    stuckAt: undefined,
   };
 }
 

@@ -36,12 +36,17 @@ export interface StuckOptions {
   bootStepMs: number;
   /** Any stage quiet this long (downloads and installs take minutes). */
   stallMs: number;
+  /**
+   * A fatal cause fails the node once it has stood this long: firmware retries, and someone
+   * may fix the config while watching. Until then the node is stuck, not failed.
+   */
+  failAfterMs: number;
 }
 
-/** DEFAULT_STUCK_OPTIONS: 2 minutes for a PXE step, 10 minutes for any stage. */
-export const DEFAULT_STUCK_OPTIONS: StuckOptions = { bootStepMs: 2 * 60_000, stallMs: 10 * 60_000 };
+/** DEFAULT_STUCK_OPTIONS: 2 minutes for a PXE step, 10 minutes for any stage, failed after 1 minute. */
+export const DEFAULT_STUCK_OPTIONS: StuckOptions = { bootStepMs: 2 * 60_000, stallMs: 10 * 60_000, failAfterMs: 60_000 };
 
-/** ProblemFact is a line that proves a node cannot go on (as of `at`). */
+/** ProblemFact is a line that proves a node cannot go on; it holds until the node moves. */
 export interface ProblemFact {
   cause: Exclude<StuckCode, "install-loop" | "no-boot-file-request" | "no-ipxe" | "no-ipxe-script" | "no-progress">;
   at: number;
@@ -65,8 +70,7 @@ export interface StuckFacts {
 /** stuckOf is the node's current cause at `now`, or undefined while it moves normally. */
 export function stuckOf(f: StuckFacts, now: number, o: StuckOptions): Stuck | undefined {
   if (f.installLoop) return installLoop(f.installLoop.count);
-  // A problem logged before the node last moved on was fixed (or retried) since.
-  if (f.problem && f.problem.at >= f.status.since) return problemStuck(f.problem);
+  if (f.problem) return problemStuck(f.problem);
   if (f.done) return undefined;
   const quiet = now - f.status.since;
   const stage = f.status.stage;

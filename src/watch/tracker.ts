@@ -18,7 +18,7 @@ import { DEFAULT_STUCK_OPTIONS, type Stuck, type StuckOptions, stuckOf } from ".
 export interface TrackerOptions {
   until: Extract<Stage, "installed" | "ready">;
   watch?: readonly string[];
-  stuck?: StuckOptions;
+  stuck?: Partial<StuckOptions>;
 }
 
 const NONE: readonly WatchEvent[] = Object.freeze([]);
@@ -50,7 +50,7 @@ export class Tracker {
 
   constructor(registry: readonly RegisteredNode[], options: TrackerOptions, startedAt: number) {
     this.until = options.until;
-    this.stuckOptions = options.stuck ?? DEFAULT_STUCK_OPTIONS;
+    this.stuckOptions = { ...DEFAULT_STUCK_OPTIONS, ...options.stuck };
     const wanted = new Set(options.watch ?? registry.map((n) => n.name));
     for (const name of wanted) {
       if (!registry.some((n) => n.name === name)) {
@@ -66,7 +66,7 @@ export class Tracker {
       this.index(node, undefined);
       if (node.watched) {
         this.watched.push(node);
-        this.classify(node);
+        this.classify(node, startedAt);
       }
     }
   }
@@ -91,10 +91,14 @@ export class Tracker {
     return this.observe(s.kind === "power" ? { kind: "power", mac: node.mac, at, state: s.state } : { kind: "ready", mac: node.mac, at });
   }
 
-  /** tick re-checks the quiet spells of the watched nodes at `now`. */
+  /** tick re-checks the quiet spells of the watched nodes at `now`, and which ones failed. */
   tick(now: number): readonly WatchEvent[] {
     const events: WatchEvent[] = [];
-    for (const node of this.watched) this.checkStuck(node, this.hostTime(now), events);
+    const hostNow = this.hostTime(now);
+    for (const node of this.watched) {
+      this.checkStuck(node, hostNow, events);
+      this.classify(node, hostNow);
+    }
     return events;
   }
 
@@ -160,7 +164,7 @@ export class Tracker {
         break;
       case "tftp":
         node.ip = o.ip;
-        if (o.event === "not-found" && (node.status.stage === "dhcp" || node.status.stage === "boot-file")) {
+        if (o.event === "not-found" && (node.status.stage === "dhcp" || node.status.stage === "boot-file") && !olderThanStage(node, o)) {
           node.problem = { cause: "boot-file-missing", at: o.at, detail: `TFTP: boot file ${o.path ?? "?"} not found` };
         }
         break;
@@ -169,7 +173,7 @@ export class Tracker {
         if (o.request === "kernel" || o.request === "initrd") node.kernelAt = o.at;
         break;
       case "matchbox-problem":
-        if (o.problem !== "unparseable-mac") node.problem = { cause: o.problem, at: o.at, detail: `matchbox: ${o.message}` };
+        if (o.problem !== "unparseable-mac" && !olderThanStage(node, o)) node.problem = { cause: o.problem, at: o.at, detail: `matchbox: ${o.message}` };
         break;
       case "power":
         if (o.state === "off") node.poweredOffAt = o.at;
@@ -184,6 +188,7 @@ export class Tracker {
     const { status, move, skipped } = transition(node.status, target, o.at);
     if (move === "duplicate" || move === "stale") return;
     node.status = status;
+    node.problem = undefined; // whatever held the node up is behind it now
     this.index(node, from);
     let note: StageEvent["note"];
     if (move === "restart") node.offeredBootFile = undefined;
@@ -193,7 +198,7 @@ export class Tracker {
     }
     if (target === "installed-config") node.diskInstalled = true;
     if (!node.watched) return;
-    this.classify(node);
+    this.classify(node, o.at);
     events.push({ type: "stage", at: o.at, node: node.name!, mac: node.mac, stage: status.stage, from, move, cycle: status.cycle, skipped, ...(note ? { note } : {}), evidence: describeObservation(o) });
   }
 
@@ -201,8 +206,9 @@ export class Tracker {
     const stuck = stuckOf(stuckFacts(node, this.until), now, this.stuckOptions);
     if (sameStuck(stuck, node.stuck)) return;
     node.stuck = stuck;
+    node.stuckAt = stuck ? now : undefined;
     if (!node.watched) return;
-    this.classify(node);
+    this.classify(node, now);
     if (stuck) events.push({ type: "stuck", at: now, node: node.name!, mac: node.mac, stage: node.status.stage, ...stuck });
   }
 
@@ -219,12 +225,17 @@ export class Tracker {
     set.add(node);
   }
 
-  private classify(node: NodeState): void {
+  private classify(node: NodeState, now: number): void {
     this.reached.delete(node);
     this.failed.delete(node);
     if (reachedGoal(node, this.until)) this.reached.add(node);
-    else if (node.stuck?.fatal) this.failed.add(node);
+    else if (node.stuck?.fatal && now - node.stuckAt! >= this.stuckOptions.failAfterMs) this.failed.add(node);
   }
+}
+
+// A problem logged before the node's current stage began was overcome (a late line).
+function olderThanStage(node: NodeState, o: Observation): boolean {
+  return node.status.seen && o.at < node.status.since;
 }
 
 // The quiet-spell message names a growing duration: only a change of cause is news.

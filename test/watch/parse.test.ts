@@ -47,6 +47,8 @@ describe("dnsmasq line forms", () => {
     expect(detail("tags: known, ipxe, bios, v0")).toMatchObject({ detail: "tags", value: "known, ipxe, bios, v0" });
     expect(detail("sent size: 14 option: 67 bootfile-name  undionly.kpxe")).toMatchObject({ detail: "boot-file", value: "undionly.kpxe" });
     expect(detail("sent size: 43 option: 67 bootfile-name  http://matchbox.example.com:8080/boot.ipxe")).toMatchObject({ value: "http://matchbox.example.com:8080/boot.ipxe" });
+    // a client that did not ask for option 67 gets the file in the BOOTP header (dnsmasq-stderr-k-live.log)
+    expect(detail("bootfile name: http://10.77.0.1:8080/boot.ipxe")).toMatchObject({ detail: "boot-file", value: "http://10.77.0.1:8080/boot.ipxe" });
     expect(detail("sent size:  4 option:  3 router  192.168.77.1")).toMatchObject({ detail: "other" });
     expect(detail("requested options: 66:tftp-server, 67:bootfile-name")).toMatchObject({ detail: "other" });
   });
@@ -77,7 +79,7 @@ describe("dnsmasq line forms", () => {
 });
 
 describe("the captured dnsmasq logs", () => {
-  it.each(["dnsmasq-file.log", "dnsmasq-proxy.log", "dnsmasq-stderr-d.log", "dnsmasq-stderr-k.log"])("%s: every DHCP, PXE and TFTP line parses", (name) => {
+  it.each(["dnsmasq-file.log", "dnsmasq-proxy.log", "dnsmasq-stderr-d.log", "dnsmasq-stderr-k.log", "dnsmasq-stderr-k-live.log"])("%s: every DHCP, PXE and TFTP line parses", (name) => {
     const lines = fixture(`dnsmasq/${name}`);
     const meaningful = lines.filter((l) => /(DHCP[A-Z]+|PXE)\(|dnsmasq-tftp.*(sent|not found|error)|dnsmasq-dhcp(\[\d+\])?: \d+ /.test(l));
     expect(meaningful.length).toBeGreaterThan(0);

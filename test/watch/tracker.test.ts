@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { NotFoundError } from "../../src/core/errors";
 import type { StageEvent, StuckEvent, WatchEvent } from "../../src/watch/events";
 import type { Stage } from "../../src/watch/lifecycle";
+import { parseLine } from "../../src/watch/parse";
 import type { LogLine, RegisteredNode } from "../../src/watch/ports";
 import { Tracker, type TrackerOptions } from "../../src/watch/tracker";
 import { type Machine, type Message, formatLine, installSteps, machine, renderSteps } from "../support/boot-lines";
@@ -14,7 +15,11 @@ function setup(nodes: RegisteredNode[] = [{ name: "a", mac: A.mac }, { name: "b"
   const tracker = new Tracker(nodes, { until: "installed", ...options }, T0);
   const events: WatchEvent[] = [];
   const feed = (lines: Array<LogLine | { line: LogLine }>) => {
-    for (const l of lines) events.push(...tracker.ingest("line" in l ? l.line : l, T0));
+    // each line received the instant it was logged: the host's clock is ours
+    for (const l of lines) {
+      const line = "line" in l ? l.line : l;
+      events.push(...tracker.ingest(line, parseLine(line)?.at ?? T0));
+    }
     return events;
   };
   const stages = (node = "a") => events.filter((e): e is StageEvent => e.type === "stage" && e.node === node).map((e) => e.stage);
@@ -81,8 +86,11 @@ describe("a whole install", () => {
       log("matchbox", `HTTP GET /ipxe?mac=${A.mac}`, T0 + 3000),
       log("matchbox", `HTTP GET /ignition?mac=${A.mac}`, T0 + 4000),
       k(`DHCPDISCOVER(v0) ${A.mac} `, T0 + 5000),
+      log("matchbox", `HTTP GET /ignition?mac=${A.mac}&os=installed`, T0 + 6000),
+      k(`DHCPRELEASE(v0) ${A.ip} ${A.mac} `, T0 + 7000),
+      k(`DHCPDISCOVER(v0) ${A.mac} `, T0 + 8000),
     ]);
-    expect(stages()).toEqual(["dhcp", "boot-file", "ipxe", "install-config", "installing"]);
+    expect(stages()).toEqual(["dhcp", "boot-file", "ipxe", "install-config", "installing", "installed-config", "rebooting", "installed"]);
   });
 
   it("reads proxy-DHCP's PXE lines as the firmware's request", () => {
@@ -109,6 +117,8 @@ describe("reboots, reinstalls and loops", () => {
     const stuck = events.filter((e): e is StuckEvent => e.type === "stuck");
     expect(stuck.map((e) => [e.cause, e.fatal])).toEqual([["install-loop", true]]);
     expect(stuck[0]!.message).toMatch(/fetched 2 times/);
+    expect(tracker.settled()).toBeUndefined(); // stuck, not failed yet: someone may fix it
+    tracker.tick(stuck[0]!.at + 60_000);
     expect(tracker.settled()).toBe("failed");
   });
 
@@ -159,11 +169,14 @@ describe("stuck nodes", () => {
   const minutes = (n: number) => n * 60_000;
   const stuckOf = (events: WatchEvent[]) => events.filter((e): e is StuckEvent => e.type === "stuck").map((e) => [e.node, e.cause, e.fatal]);
 
-  it("fail at once when the boot file is not found", () => {
+  it("fail when the boot file is not found and nothing moves for a minute", () => {
     const { feed, events, tracker } = setup([{ name: "b", mac: B.mac }]);
     feed(steps(B, "dhcp"));
     feed([log("dnsmasq-tftp", `file /var/lib/tftpboot/ipxe.efi not found for ${B.ip}`, T0 + 20_000)]);
     expect(stuckOf(events)).toEqual([["b", "boot-file-missing", true]]);
+    tracker.tick(T0 + 20_000 + 59_000);
+    expect(tracker.settled()).toBeUndefined();
+    tracker.tick(T0 + 20_000 + 60_000);
     expect(tracker.settled()).toBe("failed");
   });
 

@@ -52,6 +52,8 @@ function classifyDetail(text: string): [DhcpDetail, string] {
   if (text.startsWith("tags: ")) return ["tags", text.slice(6)];
   const boot = BOOT_FILE_OPTION.exec(text);
   if (boot) return ["boot-file", boot[1]!.trim()];
+  // a client that did not ask for option 67 gets the file in the BOOTP header instead
+  if (text.startsWith("bootfile name: ")) return ["boot-file", text.slice(15).trim()];
   return ["other", text];
 }
 
