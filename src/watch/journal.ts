@@ -10,7 +10,8 @@ export interface JournalOptions {
   units?: readonly string[];
 }
 
-const DEFAULT_UNITS = ["dnsmasq.service", "matchbox.service"];
+/** The units pxectl installs (UNITS in src/remote/installer/paths.ts; kept apart so watch stays pure). */
+export const DEFAULT_UNITS = ["pxectl-dnsmasq.service", "matchbox.service"];
 
 /**
  * journalctlArgs is the command line to run on the host. One stream for both units, so lines

@@ -154,7 +154,7 @@ describe("journal forms", () => {
 
   it("name the journalctl to run and the cursor to resume from", () => {
     expect(journalctlArgs({ follow: true })).toEqual([
-      "journalctl", "--no-pager", "--output=json", "--output-fields=MESSAGE,SYSLOG_IDENTIFIER,_PID", "--unit=dnsmasq.service", "--unit=matchbox.service", "--lines=0", "--follow",
+      "journalctl", "--no-pager", "--output=json", "--output-fields=MESSAGE,SYSLOG_IDENTIFIER,_PID", "--unit=pxectl-dnsmasq.service", "--unit=matchbox.service", "--lines=0", "--follow",
     ]);
     expect(journalctlArgs({ follow: true, afterCursor: "s=1;i=2" })).toContain("--after-cursor=s=1;i=2");
     expect(journalctlArgs({ follow: false, since: 1_700_000_000_500 })).toContain("--since=@1700000000");

@@ -294,3 +294,11 @@ describe("machines and signals", () => {
     }
   });
 });
+
+describe("the journal the follower reads", () => {
+  it("follows exactly the units the installer creates", async () => {
+    const { UNITS } = await import("../../src/remote/installer/paths");
+    const { DEFAULT_UNITS } = await import("../../src/watch/journal");
+    expect([...DEFAULT_UNITS].sort()).toEqual([UNITS.dnsmasq, UNITS.matchbox].sort());
+  });
+});
