@@ -20,9 +20,10 @@ export async function load(url, context, nextLoad) {
 
 let registered = false;
 
-/** registerTextHooks installs load() for this process (once; harmless when bundled code never asks). */
+/** registerTextHooks installs load() for this process, once; it does nothing inside a bundle. */
 export function registerTextHooks() {
-  if (registered) return;
+  // in a bundle import.meta.url is undefined, and text files are already inlined
+  if (registered || !import.meta.url) return;
   registered = true;
   register(import.meta.url);
 }
