@@ -4,6 +4,7 @@ import type { Registrar } from "../cli/command";
 import { register as cert } from "./cert";
 import { register as completion } from "./completion";
 import { register as config } from "./config";
+import { register as group } from "./group";
 import { register as profile } from "./profile";
 
-export const REGISTRARS: readonly Registrar[] = [config, profile, cert, completion];
+export const REGISTRARS: readonly Registrar[] = [config, profile, group, cert, completion];

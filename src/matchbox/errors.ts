@@ -33,6 +33,16 @@ const MISSING_FILE = /^(?:open|remove|read) (.+): no such file or directory$/;
 export const UNREACHABLE_HINT =
   "check the endpoint (--endpoint, PXECTL_MATCHBOX_ENDPOINT, or the one pxectl init recorded: pxectl status), that matchbox runs with -rpc-address on that port, and that the packet filter lets this machine in";
 
+const ERRNO_REASONS: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ECONNRESET: "connection reset",
+  EHOSTUNREACH: "no route to host",
+  ENETUNREACH: "network unreachable",
+  ETIMEDOUT: "connection timed out",
+  ENOTFOUND: "unknown host name",
+  EAI_AGAIN: "host name lookup failed",
+};
+
 /** shortReason pulls the cause out of grpc-js's "No connection established. Last error: ..." and OpenSSL's error strings. */
 export function shortReason(details: string): string {
   let reason = /Last error: ([\s\S]*?)(?: \(\d{4}-\d\d-\d\dT[^)]*\))?\.? Resolution note:/.exec(details)?.[1] ?? details;
@@ -40,7 +50,8 @@ export function shortReason(details: string): string {
   // "80FC...:error:0A00045C:SSL routines:ssl3_read_bytes:tlsv13 alert certificate required:../deps/...:1601:SSL alert number 116"
   const openssl = /:SSL routines:[^:]*:([^:]+):/.exec(reason);
   if (openssl) reason = openssl[1]!;
-  return reason.trim().replace(/\.$/, "");
+  const errno = /^(?:connect|getaddrinfo) ([A-Z]+)\b/.exec(reason)?.[1];
+  return ERRNO_REASONS[errno ?? ""] ?? reason.trim().replace(/\.$/, "");
 }
 
 function describeLabels(labels: Labels | undefined): string {
