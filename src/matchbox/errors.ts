@@ -59,6 +59,13 @@ function describeLabels(labels: Labels | undefined): string {
   return pairs.length === 0 ? "no labels" : pairs.join(", ");
 }
 
+function noMatchingGroup(site: CallSite, cause: { cause: unknown }): NotFoundError {
+  return new NotFoundError(`no group on matchbox at ${site.endpoint} matches ${describeLabels(site.labels)}`, {
+    ...cause,
+    hint: "a group matches when all its selector pairs equal the machine's labels; a group without a selector is the default",
+  });
+}
+
 function fromTls(reason: string, site: CallSite): PxeError | undefined {
   const at = `matchbox at ${site.endpoint}`;
   if (/altname|Hostname\/IP does not match/i.test(reason)) {
@@ -96,6 +103,8 @@ export function fromGrpc(err: GrpcFailure, site: CallSite): PxeError {
         const { kind, id } = site.object;
         return new NotFoundError(`${kind} "${id}" does not exist on matchbox at ${site.endpoint}`, { ...cause, hint: `pxectl ${kind === "group" ? "group" : "profile"} list shows what matchbox holds` });
       }
+      // a matchbox that never had a group has no groups/ folder: Select* fail on it
+      if (MISSING_FILE.test(details) && site.labels) return noMatchingGroup(site, cause);
       if (MISSING_FILE.test(details)) return new NotFoundError(`matchbox at ${site.endpoint}: ${details}`, cause);
       return new MatchboxError(`matchbox at ${site.endpoint} refused ${site.method}: ${details}`, { ...cause, hint: "this is matchbox's own message; pxectl profile plan shows what would be sent" });
     }
@@ -103,10 +112,7 @@ export function fromGrpc(err: GrpcFailure, site: CallSite): PxeError {
       if (/No matching Profile/.test(details)) {
         return new NotFoundError(`matchbox at ${site.endpoint} has a group for ${describeLabels(site.labels)}, but not the profile it names`, { ...cause, hint: "pxectl group list shows each group's profile; pxectl profile list the profiles" });
       }
-      return new NotFoundError(`no group on matchbox at ${site.endpoint} matches ${describeLabels(site.labels)}`, {
-        ...cause,
-        hint: "a group matches when all its selector pairs equal the machine's labels; a group without a selector is the default",
-      });
+      return noMatchingGroup(site, cause);
     case status.DEADLINE_EXCEEDED:
       return new TimeoutError(`matchbox at ${site.endpoint} did not answer ${site.method} within ${Math.round((site.deadlineMs ?? 0) / 1000)} s`, { ...cause, hint: UNREACHABLE_HINT });
     case status.CANCELLED:
