@@ -8,7 +8,7 @@ import { type CallSite, fromGrpc, type ObjectKind } from "./errors";
 import { type ServiceName, methodOf } from "./proto";
 import type { Group, Labels, MatchboxApi, Profile } from "./types";
 import { type WireGroup, type WireProfile, fromWireGroup, fromWireProfile, toWireGroup, toWireProfile } from "./wire";
-import { NotFoundError } from "../core/errors";
+import { InterruptedError, NotFoundError } from "../core/errors";
 
 /** ClientTls is the PEM text of the CA that issued matchbox's certificate, and pxectl's pair. */
 export interface ClientTls {
@@ -69,10 +69,11 @@ export class GrpcMatchbox implements MatchboxApi {
     const m = methodOf(service, method);
     const where: CallSite = { ...site, endpoint: this.endpoint, method, deadlineMs: this.deadlineMs };
     return new Promise<Res>((resolve, reject) => {
-      if (this.o.signal?.aborted) return reject(fromGrpc({ code: grpc.status.CANCELLED, message: "cancelled" }, where));
+      const interrupted = () => new InterruptedError("interrupted", { hint: "what matchbox received is recorded; run the same command again to finish" });
+      if (this.o.signal?.aborted) return reject(interrupted());
       const call = this.client.makeUnaryRequest(m.path, m.requestSerialize, m.responseDeserialize, request, { deadline: Date.now() + this.deadlineMs }, (err, response) => {
         this.calls.delete(call);
-        if (err) reject(fromGrpc(err, where));
+        if (err) reject(this.o.signal?.aborted ? interrupted() : fromGrpc(err, where));
         else resolve(response as Res);
       });
       this.calls.add(call);

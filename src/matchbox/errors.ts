@@ -4,7 +4,7 @@
 // no such file or directory"), and only Select* with NOT_FOUND; TLS problems arrive as
 // UNAVAILABLE whose details carry OpenSSL's or Node's reason.
 import { status } from "@grpc/grpc-js";
-import { CertificateError, InterruptedError, MatchboxError, NotFoundError, type PxeError, TimeoutError } from "../core/errors";
+import { CertificateError, MatchboxError, NotFoundError, type PxeError, TimeoutError } from "../core/errors";
 import type { Labels } from "./types";
 
 /** ObjectKind names what a call is about, for messages. */
@@ -116,7 +116,11 @@ export function fromGrpc(err: GrpcFailure, site: CallSite): PxeError {
     case status.DEADLINE_EXCEEDED:
       return new TimeoutError(`matchbox at ${site.endpoint} did not answer ${site.method} within ${Math.round((site.deadlineMs ?? 0) / 1000)} s`, { ...cause, hint: UNREACHABLE_HINT });
     case status.CANCELLED:
-      return new InterruptedError("interrupted", { ...cause, hint: "matchbox may have received some writes; run the same command again to finish" });
+      // pxectl cancels calls only on Ctrl-C (the client maps that itself): this one was dropped by the server
+      return new MatchboxError(`matchbox at ${site.endpoint} closed the connection during ${site.method} (${details})`, {
+        ...cause,
+        hint: "matchbox stopped or restarted: once it answers again (pxectl status), run the same command again; what was written is recorded",
+      });
     case status.UNIMPLEMENTED:
       return new MatchboxError(`${site.endpoint} does not serve matchbox's gRPC API (${site.method} is not implemented there)`, { ...cause, hint: UNREACHABLE_HINT });
     case status.RESOURCE_EXHAUSTED:

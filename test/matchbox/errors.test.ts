@@ -2,7 +2,7 @@
 // details strings are what grpc-js and matchbox really produce.
 import { status } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
-import { CertificateError, InterruptedError, MatchboxError, NotFoundError, TimeoutError } from "../../src/core/errors";
+import { CertificateError, MatchboxError, NotFoundError, TimeoutError } from "../../src/core/errors";
 import { type CallSite, fromGrpc, shortReason } from "../../src/matchbox/errors";
 
 const site: CallSite = { endpoint: "192.168.0.1:8081", method: "GroupGet", object: { kind: "group", id: "node1" }, deadlineMs: 15_000 };
@@ -25,7 +25,7 @@ describe("fromGrpc", () => {
     ["a client certificate refused", status.UNAVAILABLE, "No connection established. Last error: 80FC4A21FF7E0000:error:0A00045C:SSL routines:ssl3_read_bytes:tlsv13 alert certificate required:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 116\n (2026-11-23T00:48:53.852Z). Resolution note: ", site, CertificateError, "matchbox at 192.168.0.1:8081 refused pxectl's client certificate (tlsv13 alert certificate required)"],
     ["the HTTP port", status.UNAVAILABLE, unavailable("Error: 80FC4A21FF7E0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:\n"), site, MatchboxError, "192.168.0.1:8081 does not speak TLS: is it matchbox's HTTP port instead of its gRPC port?"],
     ["a deadline", status.DEADLINE_EXCEEDED, "Deadline exceeded after 15.001s", site, TimeoutError, "matchbox at 192.168.0.1:8081 did not answer GroupGet within 15 s"],
-    ["Ctrl-C", status.CANCELLED, "Cancelled on client", site, InterruptedError, "interrupted"],
+    ["a call the server dropped", status.CANCELLED, "Call cancelled", site, MatchboxError, "matchbox at 192.168.0.1:8081 closed the connection during GroupGet (Call cancelled)"],
     ["not matchbox", status.UNIMPLEMENTED, "", site, MatchboxError, "192.168.0.1:8081 does not serve matchbox's gRPC API (GroupGet is not implemented there)"],
     ["a message too large", status.RESOURCE_EXHAUSTED, "Received message larger than max (5000000 vs. 4194304)", { ...site, method: "IgnitionPut" }, MatchboxError, "matchbox at 192.168.0.1:8081 refused IgnitionPut: Received message larger than max (5000000 vs. 4194304)"],
   ])("%s", (_what, code, details, where, type, message) => {
