@@ -1,7 +1,7 @@
 // matchbox's HTTP rules as pure functions: labels from a query, MAC parsing as Go's
 // net.ParseMAC, group selection (storagepb ByReqs + Matches), and the scripts it serves.
 import { describe, expect, it } from "vitest";
-import { BOOT_IPXE, labelsFromQuery, parseGoMac, renderGrub, renderIpxe, selectGroup, sortGroups } from "../../src/matchbox";
+import { BOOT_IPXE, expandIpxe, labelsFromQuery, parseGoMac, renderGrub, renderIpxe, selectGroup, sortGroups } from "../../src/matchbox";
 import type { Group } from "../../src/matchbox/types";
 
 const group = (id: string, selector: Record<string, string> = {}): Group => ({ id, name: "", profile: `p-${id}`, selector, metadata: {} });
@@ -107,6 +107,15 @@ describe("the scripts matchbox serves", () => {
         "}",
         "",
       ].join("\n"),
+    );
+  });
+});
+
+describe("expandIpxe (iPXE settings in URLs)", () => {
+  it("expands ${name} and ${name:type}; unset settings are empty", () => {
+    const settings = { mac: "52:54:00:a1:9c:ae", buildarch: "x86_64", uuid: "" };
+    expect(expandIpxe("ignition?uuid=${uuid}&mac=${mac:hexhyp}&m=${net0/mac}&arch=${buildarch:uristring}&h=${hostname}", settings)).toBe(
+      "ignition?uuid=&mac=52-54-00-a1-9c-ae&m=52:54:00:a1:9c:ae&arch=x86_64&h=",
     );
   });
 });
