@@ -105,18 +105,21 @@ export function renderDesired(dir: ProfileDirectory, variables: TemplateVariable
     });
   };
   const prepared = new Map(dir.profiles.map((p) => [p.id, prepare(p)]));
+  const usersOf = new Map<string, DeclaredGroup[]>(dir.profiles.map((p) => [p.id, []]));
+  for (const g of dir.groups) usersOf.get(g.profile)?.push(g);
+  const split = new Set<string>();
   for (const p of prepared.values()) {
-    const users = dir.groups.filter((g) => g.profile === p.declared.id);
+    const users = usersOf.get(p.declared.id)!;
     const profileContext = { ...variables, profile: { id: p.declared.id, name: p.declared.name } };
     if (perGroup(p, users)) {
+      split.add(p.declared.id);
       for (const g of users) emit(p, `${p.declared.id}@${g.id}`, { ...groupContext(profileContext, g) }, g);
     } else {
       emit(p, p.declared.id, profileContext);
     }
   }
   for (const g of dir.groups) {
-    const split = perGroup(prepared.get(g.profile)!, dir.groups.filter((o) => o.profile === g.profile));
-    desired.groups.set(g.id, { id: g.id, name: g.name, profile: split ? `${g.profile}@${g.id}` : g.profile, selector: g.selector, metadata: g.metadata });
+    desired.groups.set(g.id, { id: g.id, name: g.name, profile: split.has(g.profile) ? `${g.profile}@${g.id}` : g.profile, selector: g.selector, metadata: g.metadata });
   }
   return desired;
 }

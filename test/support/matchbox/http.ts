@@ -12,7 +12,7 @@ import type { Labels } from "../../../src/matchbox/types";
 import { notFound, serveAsset } from "./assets";
 import type { Logger } from "./logrus";
 import { selectStoredGroup } from "./rpc";
-import type { FileStore, StoredGroup, StoredProfile } from "./store";
+import { type FileStore, type StoredGroup, type StoredProfile, orUndefined } from "./store";
 import { TemplateError, collectVariables, renderEnvFile, renderGoTemplate } from "./variables";
 
 /** HttpContext is what the handlers share. */
@@ -46,15 +46,15 @@ function labels(ctx: HttpContext, r: Request, warn: boolean): Labels {
   return parsed.labels;
 }
 
-async function selectProfile(ctx: HttpContext, r: Request): Promise<StoredProfile | undefined> {
-  const group = await selectStoredGroup(ctx.store, labels(ctx, r, true));
-  return group && ctx.store.profileGet(group.profile).catch(() => undefined);
+function selectProfile(ctx: HttpContext, r: Request): StoredProfile | undefined {
+  const group = selectStoredGroup(ctx.store, labels(ctx, r, true));
+  return group && orUndefined(() => ctx.store.profileGet(group.profile));
 }
 
 /** bootScript serves /ipxe and /grub: SelectProfile, then the profile's boot rendered. */
 function bootScript(kind: "iPXE" | "GRUB", render: typeof renderIpxe): Route {
-  return async (ctx, r) => {
-    const profile = await selectProfile(ctx, r);
+  return (ctx, r) => {
+    const profile = selectProfile(ctx, r);
     const fields = { labels: labels(ctx, r, false) };
     if (!profile) {
       ctx.logger.info("No matching profile", fields);
@@ -71,9 +71,9 @@ function bootScript(kind: "iPXE" | "GRUB", render: typeof renderIpxe): Route {
 }
 
 /** withGroup runs a handler on the selected group's profile, logging matchbox's miss lines. */
-function withGroup(handle: (ctx: HttpContext, r: Request, group: StoredGroup, fields: { labels: Labels }) => Promise<void> | void): Route {
-  return async (ctx, r) => {
-    const group = await selectStoredGroup(ctx.store, labels(ctx, r, true));
+function withGroup(handle: (ctx: HttpContext, r: Request, group: StoredGroup, fields: { labels: Labels }) => void): Route {
+  return (ctx, r) => {
+    const group = selectStoredGroup(ctx.store, labels(ctx, r, true));
     const fields = { labels: labels(ctx, r, false) };
     if (!group) {
       ctx.logger.info("No matching group", fields);
@@ -83,8 +83,8 @@ function withGroup(handle: (ctx: HttpContext, r: Request, group: StoredGroup, fi
   };
 }
 
-async function profileOf(ctx: HttpContext, r: Request, group: StoredGroup, fields: { labels: Labels }): Promise<StoredProfile | undefined> {
-  const profile = await ctx.store.profileGet(group.profile).catch(() => undefined);
+function profileOf(ctx: HttpContext, r: Request, group: StoredGroup, fields: { labels: Labels }): StoredProfile | undefined {
+  const profile = orUndefined(() => ctx.store.profileGet(group.profile));
   if (!profile) {
     ctx.logger.info(`No profile named: ${group.profile}`, { ...fields, group: group.id, group_name: group.name });
     notFound(r.res);
@@ -92,10 +92,10 @@ async function profileOf(ctx: HttpContext, r: Request, group: StoredGroup, field
   return profile;
 }
 
-const ignition = withGroup(async (ctx, r, group, fields) => {
-  const profile = await profileOf(ctx, r, group, fields);
+const ignition = withGroup((ctx, r, group, fields) => {
+  const profile = profileOf(ctx, r, group, fields);
   if (!profile) return;
-  const contents = await ctx.store.ignitionGet(profile.ignition_id).catch(() => undefined);
+  const contents = orUndefined(() => ctx.store.ignitionGet(profile.ignition_id));
   if (!contents) {
     ctx.logger.info(`No Ignition or Container Linux Config template named: ${profile.ignition_id}`, { ...fields, group: group.id, group_name: group.name, profile: group.profile });
     return notFound(r.res);
@@ -120,10 +120,10 @@ function renderTemplate(ctx: HttpContext, text: string, data: Record<string, unk
   }
 }
 
-const generic = withGroup(async (ctx, r, group, fields) => {
-  const profile = await profileOf(ctx, r, group, fields);
+const generic = withGroup((ctx, r, group, fields) => {
+  const profile = profileOf(ctx, r, group, fields);
   if (!profile) return;
-  const contents = await ctx.store.genericGet(profile.generic_id).catch(() => undefined);
+  const contents = orUndefined(() => ctx.store.genericGet(profile.generic_id));
   if (!contents) {
     ctx.logger.info(`No generic template named: ${profile.generic_id}`, { ...fields, group: group.id, group_name: group.name, profile: group.profile });
     return notFound(r.res);

@@ -7,7 +7,7 @@ import { type ServiceName, matchboxServices } from "../../../src/matchbox/proto"
 import { selectGroup } from "../../../src/matchbox/select";
 import type { Labels } from "../../../src/matchbox/types";
 import type { WireGroup, WireProfile } from "../../../src/matchbox/wire";
-import { type FileStore, GoError, type StoredGroup, type StoredProfile } from "./store";
+import { type FileStore, GoError, type StoredGroup, type StoredProfile, orUndefined } from "./store";
 
 /** RpcHook runs before every call with its method name; throwing fails the call (faults in tests). */
 export type RpcHook = (method: string) => void | Promise<void>;
@@ -47,56 +47,56 @@ function assertValidGroup(g: StoredGroup): void {
 }
 
 /** selectStoredGroup is server.SelectGroup over the store. */
-export async function selectStoredGroup(store: FileStore, labels: Labels): Promise<StoredGroup | undefined> {
-  return selectGroup(await store.groupList(), labels);
+export function selectStoredGroup(store: FileStore, labels: Labels): StoredGroup | undefined {
+  return selectGroup(store.groupList(), labels);
 }
 
-type Handler = (request: Record<string, unknown>) => Promise<object>;
+type Handler = (request: Record<string, unknown>) => object;
 
 function handlers(store: FileStore): Record<ServiceName, Record<string, Handler>> {
   return {
     Groups: {
-      GroupPut: async ({ group }) => {
+      GroupPut: ({ group }) => {
         const g = fromWireGroup(group as WireGroup);
         assertValidGroup(g);
-        await store.groupPut(g);
+        store.groupPut(g);
         return {};
       },
-      GroupGet: async ({ id }) => ({ group: toWireGroup(await store.groupGet(id as string)) }),
-      GroupDelete: async ({ id }) => (await store.groupDelete(id as string), {}),
-      GroupList: async () => ({ groups: (await store.groupList()).map(toWireGroup) }),
+      GroupGet: ({ id }) => ({ group: toWireGroup(store.groupGet(id as string)) }),
+      GroupDelete: ({ id }) => (store.groupDelete(id as string), {}),
+      GroupList: () => ({ groups: (store.groupList()).map(toWireGroup) }),
     },
     Profiles: {
-      ProfilePut: async ({ profile }) => {
+      ProfilePut: ({ profile }) => {
         const p = fromWireProfile(profile as WireProfile);
         if (!p.id) throw new GoError("Id is required");
-        await store.profilePut(p);
+        store.profilePut(p);
         return {};
       },
-      ProfileGet: async ({ id }) => ({ profile: toWireProfile(await store.profileGet(id as string)) }),
-      ProfileDelete: async ({ id }) => (await store.profileDelete(id as string), {}),
-      ProfileList: async () => ({ profiles: (await store.profileList()).map(toWireProfile) }),
+      ProfileGet: ({ id }) => ({ profile: toWireProfile(store.profileGet(id as string)) }),
+      ProfileDelete: ({ id }) => (store.profileDelete(id as string), {}),
+      ProfileList: () => ({ profiles: (store.profileList()).map(toWireProfile) }),
     },
     Ignition: {
-      IgnitionPut: async ({ name, config }) => (await store.ignitionPut(name as string, config as Buffer), {}),
-      IgnitionGet: async ({ name }) => ({ config: await store.ignitionGet(name as string) }),
-      IgnitionDelete: async ({ name }) => (await store.ignitionDelete(name as string), {}),
+      IgnitionPut: ({ name, config }) => (store.ignitionPut(name as string, config as Buffer), {}),
+      IgnitionGet: ({ name }) => ({ config: store.ignitionGet(name as string) }),
+      IgnitionDelete: ({ name }) => (store.ignitionDelete(name as string), {}),
     },
     Generic: {
-      GenericPut: async ({ name, config }) => (await store.genericPut(name as string, config as Buffer), {}),
-      GenericGet: async ({ name }) => ({ config: await store.genericGet(name as string) }),
-      GenericDelete: async ({ name }) => (await store.genericDelete(name as string), {}),
+      GenericPut: ({ name, config }) => (store.genericPut(name as string, config as Buffer), {}),
+      GenericGet: ({ name }) => ({ config: store.genericGet(name as string) }),
+      GenericDelete: ({ name }) => (store.genericDelete(name as string), {}),
     },
     Select: {
-      SelectGroup: async ({ labels }) => {
-        const group = await selectStoredGroup(store, labels as Labels);
+      SelectGroup: ({ labels }) => {
+        const group = selectStoredGroup(store, labels as Labels);
         if (!group) throw new NoMatch("matchbox: No matching Group");
         return { group: toWireGroup(group) };
       },
-      SelectProfile: async ({ labels }) => {
-        const group = await selectStoredGroup(store, labels as Labels);
+      SelectProfile: ({ labels }) => {
+        const group = selectStoredGroup(store, labels as Labels);
         if (!group) throw new NoMatch("matchbox: No matching Group");
-        const profile = await store.profileGet(group.profile).catch(() => undefined);
+        const profile = orUndefined(() => store.profileGet(group.profile));
         if (!profile) throw new NoMatch("matchbox: No matching Profile");
         return { profile: toWireProfile(profile) };
       },

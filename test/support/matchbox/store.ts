@@ -3,7 +3,7 @@
 // error texts ("open /data/groups/x.json: no such file or directory"), which the gRPC layer
 // sends as Unknown. Groups are written as tab-indented JSON with metadata as an object;
 // profiles with snake_case keys; a mac selector is normalised only when a group is read.
-import { mkdir, readFile, readdir, unlink, writeFile } from "node:fs/promises";
+import { mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import { goMarshal, goMarshalIndent, goString } from "../../../src/matchbox/go-json";
 import { normalizeSelector } from "../../../src/matchbox/select";
@@ -159,6 +159,15 @@ export function parseProfileFile(data: string): StoredProfile {
   };
 }
 
+/** orUndefined runs a store read, turning its error into undefined (the HTTP handlers answer 404). */
+export function orUndefined<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
 /** FileStore is matchbox's storage.Store over a data directory. */
 export class FileStore {
   constructor(
@@ -173,99 +182,102 @@ export class FileStore {
     return join(this.root, posix.normalize("/" + name));
   }
 
-  private async read(name: string): Promise<Buffer> {
+  // Synchronous file calls, as matchbox's are within a request: for small files they are
+  // much faster than fs/promises (no thread-pool round trips), which matters for lists.
+  private read(name: string): Buffer {
     const path = this.path(name);
     try {
-      return await readFile(path);
+      return readFileSync(path);
     } catch (e) {
       throw goFsError(e, path, "open");
     }
   }
 
-  private async write(name: string, data: string | Buffer): Promise<void> {
+  private write(name: string, data: string | Buffer): void {
     const path = this.path(name);
     try {
-      await mkdir(join(path, ".."), { recursive: true, mode: 0o755 });
+      mkdirSync(join(path, ".."), { recursive: true, mode: 0o755 });
       // like os.WriteFile: in place, not atomic
-      await writeFile(path, data, { mode: 0o644 });
+      writeFileSync(path, data, { mode: 0o644 });
     } catch (e) {
       throw goFsError(e, path, "open");
     }
   }
 
-  private async remove(name: string): Promise<void> {
+  private remove(name: string): void {
     const path = this.path(name);
     try {
-      await unlink(path);
+      unlinkSync(path);
     } catch (e) {
       throw goFsError(e, path, "remove");
     }
   }
 
-  private async names(dir: string): Promise<string[]> {
+  private names(dir: string): string[] {
     const path = this.path(dir);
     try {
-      return (await readdir(path)).sort();
+      return readdirSync(path).sort();
     } catch (e) {
       throw goFsError(e, path, "open");
     }
   }
 
-  async groupPut(g: StoredGroup): Promise<void> {
-    await this.write(`groups/${g.id}.json`, encodeGroupFile(g));
+  groupPut(g: StoredGroup): void {
+    this.write(`groups/${g.id}.json`, encodeGroupFile(g));
   }
-  async groupGet(id: string): Promise<StoredGroup> {
-    return parseGroupFile((await this.read(`groups/${id}.json`)).toString("utf8"));
+  groupGet(id: string): StoredGroup {
+    return parseGroupFile(this.read(`groups/${id}.json`).toString("utf8"));
   }
-  groupDelete(id: string): Promise<void> {
-    return this.remove(`groups/${id}.json`);
+  groupDelete(id: string): void {
+    this.remove(`groups/${id}.json`);
   }
-  groupList(): Promise<StoredGroup[]> {
+  groupList(): StoredGroup[] {
     return this.list("groups", "Group", (id) => this.groupGet(id));
   }
-  async profilePut(p: StoredProfile): Promise<void> {
-    await this.write(`profiles/${p.id}.json`, encodeProfileFile(p));
+  profilePut(p: StoredProfile): void {
+    this.write(`profiles/${p.id}.json`, encodeProfileFile(p));
   }
-  async profileGet(id: string): Promise<StoredProfile> {
-    const profile = parseProfileFile((await this.read(`profiles/${id}.json`)).toString("utf8"));
+  profileGet(id: string): StoredProfile {
+    const profile = parseProfileFile(this.read(`profiles/${id}.json`).toString("utf8"));
     if (!profile.id) throw new GoError("Id is required");
     return profile;
   }
-  profileDelete(id: string): Promise<void> {
-    return this.remove(`profiles/${id}.json`);
+  profileDelete(id: string): void {
+    this.remove(`profiles/${id}.json`);
   }
-  profileList(): Promise<StoredProfile[]> {
+  profileList(): StoredProfile[] {
     return this.list("profiles", "Profile", (id) => this.profileGet(id));
   }
-  ignitionPut(name: string, config: Buffer): Promise<void> {
-    return this.write(`ignition/${name}`, config);
+  ignitionPut(name: string, config: Buffer): void {
+    this.write(`ignition/${name}`, config);
   }
-  ignitionGet(name: string): Promise<Buffer> {
+  ignitionGet(name: string): Buffer {
     return this.read(`ignition/${name}`);
   }
-  ignitionDelete(name: string): Promise<void> {
-    return this.remove(`ignition/${name}`);
+  ignitionDelete(name: string): void {
+    this.remove(`ignition/${name}`);
   }
-  genericPut(name: string, config: Buffer): Promise<void> {
-    return this.write(`generic/${name}`, config);
+  genericPut(name: string, config: Buffer): void {
+    this.write(`generic/${name}`, config);
   }
-  genericGet(name: string): Promise<Buffer> {
+  genericGet(name: string): Buffer {
     return this.read(`generic/${name}`);
   }
-  genericDelete(name: string): Promise<void> {
-    return this.remove(`generic/${name}`);
+  genericDelete(name: string): void {
+    this.remove(`generic/${name}`);
   }
 
   /** list loads every file by its name minus the extension; one that fails is skipped and logged, as matchbox does. */
-  private async list<T>(dir: string, what: string, get: (id: string) => Promise<T>): Promise<T[]> {
-    const ids = (await this.names(dir)).map((file) => (file.includes(".") ? file.slice(0, file.lastIndexOf(".")) : file));
-    // read in parallel (matchbox reads one by one); results keep the sorted file order
-    const loaded = await Promise.all(ids.map((id) => get(id).then((value) => ({ value }), (e: Error) => ({ error: e }))));
+  private list<T>(dir: string, what: string, get: (id: string) => T): T[] {
     const out: T[] = [];
-    loaded.forEach((r, i) => {
-      if ("value" in r) out.push(r.value);
-      else this.onSkip(`${what} ${goQuote(ids[i]!)}: ${r.error.message}`);
-    });
+    for (const file of this.names(dir)) {
+      const id = file.includes(".") ? file.slice(0, file.lastIndexOf(".")) : file;
+      try {
+        out.push(get(id));
+      } catch (e) {
+        this.onSkip(`${what} ${goQuote(id)}: ${(e as Error).message}`);
+      }
+    }
     return out;
   }
 }
