@@ -6,20 +6,21 @@
 // Prints both walls, the second run's writes (counted by the client, and checked on the
 // server's disk), the goals, and a same-run baseline: the same puts issued directly.
 // Usage: npx tsx bench/apply.ts [nodes]
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import * as fsp from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { registerTextHooks } from "../scripts/text-hooks.mjs";
+import { parseProjectConfig } from "../src/config/project";
+import { forEachLimit } from "../src/core/concurrency";
+import { ConfigCache, executePlan, loadProfileDirectory, ownedFrom, planAgainst, renderDesired, templateVariables } from "../src/matchbox/apply";
+import { openMatchbox } from "../src/matchbox/connect";
+import { ensureTls, tlsPaths } from "../src/pki";
 
-registerTextHooks(); // the gRPC client imports its .proto files as text
-const { spawn, execFileSync } = await import("node:child_process");
-const { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } = await import("node:fs");
-const fsp = await import("node:fs/promises");
-const { tmpdir } = await import("node:os");
-const { join } = (await import("node:path")).default;
-const { fileURLToPath } = await import("node:url");
-const { parseProjectConfig } = await import("../src/config/project");
-const { ConfigCache, executePlan, loadProfileDirectory, ownedFrom, planAgainst, renderDesired, templateVariables } = await import("../src/matchbox/apply");
-const { openMatchbox } = await import("../src/matchbox/connect");
-const { forEachLimit } = await import("../src/core/concurrency");
-const { ensureTls, tlsPaths } = await import("../src/pki");
+// the gRPC client, loaded by openMatchbox, imports its .proto files as text
+registerTextHooks();
 
 const NODES = Number(process.argv[2] ?? 1000);
 const CONCURRENCY = 32;
