@@ -58,7 +58,9 @@ export function resolveMatchboxSettings(o: { flags: MatchboxOverrides; env: Node
   else if (o.env[MATCHBOX_ENV.endpoint]) [endpoint, endpointFrom] = [parseEndpoint(o.env[MATCHBOX_ENV.endpoint]!, MATCHBOX_ENV.endpoint), MATCHBOX_ENV.endpoint];
   else if (typeof recorded === "string") [endpoint, endpointFrom] = [parseEndpoint(recorded, "state matchbox.grpc_endpoint"), "state"];
   else {
-    throw new UsageError("no matchbox endpoint is known", { hint: `pass --endpoint host:port or set ${MATCHBOX_ENV.endpoint}; pxectl init records it for its own host` });
+    throw new UsageError("no matchbox endpoint is known", {
+      hint: `pass --endpoint host:port or set ${MATCHBOX_ENV.endpoint}; pxectl init records it for its own host (profile plan --offline and profile render need none)`,
+    });
   }
   const tls = tlsPaths(statePaths(o.stateDir).tls);
   const file = (flag: string | undefined, env: string, fallback: string) => {

@@ -35,9 +35,9 @@ export const register: Registrar = (program, runner) => {
     .description("make matchbox hold what the directory declares: render, validate, plan, then write only what differs")
     .option(...DIR_FLAG)
     .option("--prune", "also delete objects pxectl wrote that the directory no longer declares (asks first)")
-    .option("--concurrency <n>", "calls in flight at once", parseConcurrency, 32)
+    .option("--concurrency <n>", "calls in flight at once (default 32)", parseConcurrency)
     .addHelpText("after", "\nExamples:\n  pxectl profile apply\n  pxectl profile apply -f examples/profiles --prune --yes")
-    .action(runner.action<ApplyOptions>("profile apply", () => import("./apply"), (_args, o) => ({ ...matchboxOverrides(o), dir: o.dir as string | undefined, prune: Boolean(o.prune), concurrency: o.concurrency as number })));
+    .action(runner.action<ApplyOptions>("profile apply", () => import("./apply"), (_args, o) => ({ ...matchboxOverrides(o), dir: o.dir as string | undefined, prune: Boolean(o.prune), concurrency: o.concurrency as number | undefined })));
   withMatchboxOptions(profile.command("list"))
     .description("list the profiles matchbox holds")
     .addHelpText("after", "\nExamples:\n  pxectl profile list\n  pxectl profile list -o json | jq -r '.[].id'")
