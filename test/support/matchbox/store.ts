@@ -196,9 +196,14 @@ export class FileStore {
   private write(name: string, data: string | Buffer): void {
     const path = this.path(name);
     try {
-      mkdirSync(join(path, ".."), { recursive: true, mode: 0o755 });
-      // like os.WriteFile: in place, not atomic
-      writeFileSync(path, data, { mode: 0o644 });
+      // like os.WriteFile: in place, not atomic; parent folders made as needed (0755)
+      try {
+        writeFileSync(path, data, { mode: 0o644 });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+        mkdirSync(join(path, ".."), { recursive: true, mode: 0o755 });
+        writeFileSync(path, data, { mode: 0o644 });
+      }
     } catch (e) {
       throw goFsError(e, path, "open");
     }
