@@ -29,7 +29,7 @@ export interface GrpcFailure {
 
 const MISSING_FILE = /^(?:open|remove|read) (.+): no such file or directory$/;
 
-/** unreachableHint says where the endpoint comes from and what usually blocks it. */
+/** UNREACHABLE_HINT says where the endpoint comes from and what usually blocks it. */
 export const UNREACHABLE_HINT =
   "check the endpoint (--endpoint, PXECTL_MATCHBOX_ENDPOINT, or the one pxectl init recorded: pxectl status), that matchbox runs with -rpc-address on that port, and that the packet filter lets this machine in";
 

@@ -67,7 +67,7 @@ const TYPES: Record<string, readonly Field[]> = {
   Dropin: [["contents", "*string", true], ["name", "string", false]],
 };
 
-/** SPEC_VERSIONS are the versions ParseCompatibleVersion of v3_4 accepts and translates up. */
+/** COMPATIBLE_SPECS are the versions ParseCompatibleVersion of v3_4 accepts and translates up. */
 export const COMPATIBLE_SPECS = ["3.0.0", "3.1.0", "3.2.0", "3.3.0", "3.4.0"];
 
 class DecodeError extends Error {}
