@@ -38,6 +38,9 @@ export interface BootOptions {
   query?: Readonly<Record<string, string>>;
 }
 
+/** The iPXE settings /boot.ipxe puts in its chain URL, besides the MAC. */
+const IPXE_SETTINGS = new Set(["uuid", "hostname", "domain", "serial", "buildarch"]);
+
 const CONFIG_URL_ARG = /^(?:flatcar|coreos|ignition)\.config\.url=(.+)$/;
 
 /** expandIpxe expands ${name} and ${name:type} as iPXE does; unset settings are empty. */
@@ -73,7 +76,7 @@ function select(content: MatchboxContent, url: string): { labels: Labels; group?
 /** simulateBoot returns the /ipxe and /ignition exchanges of a machine booting from matchbox. */
 export function simulateBoot(content: MatchboxContent, o: BootOptions): { ipxe: Exchange; ignition: Exchange } {
   const settings: Record<string, string> = { uuid: "", hostname: "", domain: "", serial: "", buildarch: "x86_64", ...o.query, mac: o.mac };
-  const extras = Object.fromEntries(Object.entries(o.query ?? {}).filter(([k]) => !(k in { uuid: 1, hostname: 1, domain: 1, serial: 1, buildarch: 1 })));
+  const extras = Object.fromEntries(Object.entries(o.query ?? {}).filter(([k]) => !IPXE_SETTINGS.has(k)));
   const chain = /^chain (\S+)$/m.exec(BOOT_IPXE)![1]!;
   const ipxeUrl = withExtras("/" + expandIpxe(chain, settings), extras);
   const first = select(content, ipxeUrl);
