@@ -21,7 +21,7 @@ function byteCompare(a: string, b: string): number {
 
 /** groupMatches is Group.Matches: every selector pair equals its label; extra labels do not matter. */
 export function groupMatches(group: Pick<Group, "selector">, labels: Labels): boolean {
-  return Object.entries(group.selector).every(([k, v]) => (labels[k] ?? "") === v);
+  return Object.entries(group.selector).every(([k, v]) => (Object.hasOwn(labels, k) ? labels[k] : "") === v);
 }
 
 /** sortGroups returns the groups in the order matchbox tries them: most selectors first, ties by descending selector string. */
