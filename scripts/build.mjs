@@ -6,15 +6,13 @@ import { copyFileSync, chmodSync, mkdirSync, readFileSync, rmSync, statSync, wri
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import { TEXT_EXTENSIONS } from "./text-hooks.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const args = new Set(process.argv.slice(2));
 const binary = args.has("--binary");
-
-/** Extensions bundled as plain strings: templates, protos, keys. */
-export const TEXT_EXTENSIONS = [".tmpl", ".proto", ".asc", ".txt"];
 
 // ssh2 wraps its native requires in try/catch and falls back to pure JS, so the
 // addons are replaced by modules that throw, keeping the bundle free of .node files.

@@ -5,7 +5,8 @@ import { register as cert } from "./cert";
 import { register as completion } from "./completion";
 import { register as config } from "./config";
 import { register as destroy } from "./destroy";
+import { register as group } from "./group";
 import { register as init } from "./init";
 import { register as profile } from "./profile";
 
-export const REGISTRARS: readonly Registrar[] = [init, destroy, config, profile, cert, completion];
+export const REGISTRARS: readonly Registrar[] = [init, destroy, profile, group, config, cert, completion];

@@ -35,6 +35,13 @@ export interface CompiledConfig {
   warnings: ConfigProblem[];
 }
 
+/**
+ * TRANSLATION_REVISION names what compileConfig produces for a given input. Bump it in any
+ * change that makes the same input compile to other bytes or warnings: caches of compiled
+ * configs (pxectl profile apply's) key on it and on pxectl's version.
+ */
+export const TRANSLATION_REVISION = 1;
+
 const HINT = "fix the config; pxectl profile plan checks every config without pushing anything";
 
 function shifted(problems: readonly ConfigProblem[], origin: TemplateOrigin): ConfigProblem[] {

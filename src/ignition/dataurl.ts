@@ -22,11 +22,28 @@ export function escapeData(bytes: Uint8Array): string {
   return out;
 }
 
+// Per-node configs repeat the same files (an installer script in each of 1000 configs):
+// the gzip candidate and the validation's gunzip are computed once per distinct content.
+const MEMO_LIMIT = 256;
+const encoded = new Map<string, DataUrl>();
+const decoded = new Map<string, Buffer>();
+
+function remember<T>(memo: Map<string, T>, key: string, value: T): T {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
 /**
  * makeDataUrl encodes contents as Butane does. userCompression is the compression the user
  * declared (their bytes are already compressed): then pxectl never compresses again.
  */
 export function makeDataUrl(contents: Uint8Array, userCompression?: string | null): DataUrl {
+  const key = `${userCompression ?? ""}\0${Buffer.from(contents).toString("latin1")}`;
+  return encoded.get(key) ?? remember(encoded, key, encodeDataUrl(contents, userCompression));
+}
+
+function encodeDataUrl(contents: Uint8Array, userCompression?: string | null): DataUrl {
   const userCompressed = userCompression !== undefined && userCompression !== null && userCompression !== "";
   let opaque = "," + escapeData(contents);
   const b64 = ";base64," + Buffer.from(contents).toString("base64");
@@ -99,7 +116,7 @@ export function decodeResource(source: string, compression?: string | null): Buf
   if (typeof parsed === "string") return parsed;
   if (compression === "gzip") {
     try {
-      return gunzipSync(parsed.data);
+      return decoded.get(source) ?? remember(decoded, source, gunzipSync(parsed.data));
     } catch {
       return "is marked gzip but its data is not gzip";
     }

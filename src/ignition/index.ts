@@ -1,6 +1,6 @@
 // Ignition rendering, pure (text in, JSON out; no network, no files): handlebars templates,
 // Butane/Container Linux Config -> Ignition 3.3/3.4 translation, and validation.
-export { type CompiledConfig, type ConfigFormat, type ConfigInput, compileConfig } from "./config";
+export { type CompiledConfig, type ConfigFormat, type ConfigInput, TRANSLATION_REVISION, compileConfig } from "./config";
 export { type Template, type TemplateOrigin, compileTemplate, isTemplate } from "./template";
 export { type ReadLocal } from "./butane/translate";
 export { stringifyIgnition } from "./json";

@@ -3,3 +3,4 @@
 export { type KeyAndCert, type IssueOptions, createCa, issueClient, issueServer } from "./issue";
 export { type CertificateInfo, checkLeaf, describeCertificate, parseCertificate } from "./inspect";
 export { type EnsureOptions, type LoadedPair, type TlsPaths, type TlsRole, TLS_ROLES, ensureTls, loadLeaf, readPair, requireCa, tlsPaths, writePair } from "./files";
+export { type ClientTlsFiles, type ClientTlsPems, loadClientTls } from "./client-tls";

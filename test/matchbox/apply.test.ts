@@ -39,7 +39,7 @@ describe("the examples", () => {
     expect(install.boot.args[1]).toBe("flatcar.config.url=http://192.168.0.1:8080/ignition?uuid=${uuid}&mac=${mac:hexhyp}");
     expect(install.ignition_id).toMatch(/^flatcar-install\.[0-9a-f]{12}\.ign$/);
     const node = d.configs.get(d.profiles.get("flatcar-node@node1")!.ignition_id)!;
-    expect((node.compiled.config.storage as { files: Array<{ contents: { source: string } }> }).files[0]!.contents.source).toBe("data:,node1");
+    expect((node.compiled().config.storage as { files: Array<{ contents: { source: string } }> }).files[0]!.contents.source).toBe("data:,node1");
     expect(d.warnings).toEqual([]);
   });
 

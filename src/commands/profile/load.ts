@@ -1,14 +1,18 @@
 // Shared by the profile commands: find the profile directory, load it and render it with
-// the project's variables.
+// the project's variables, using (and, for apply, updating) the cache of compiled configs.
 import { readFileSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import type { Context } from "../../cli/context";
-import { type Desired, type ProfileDirectory, loadProfileDirectory, renderDesired, templateVariables } from "../../matchbox/apply";
+import { ensurePrivateDir, readTextIfExists, writeFileAtomic } from "../../config/files";
+import { type Desired, type ProfileDirectory, ConfigCache, loadProfileDirectory, renderDesired, templateVariables } from "../../matchbox/apply";
 
 /** Loaded is a rendered profile directory. */
 export interface Loaded {
   directory: ProfileDirectory;
   desired: Desired;
+  cache: ConfigCache;
+  /** saveCache records what this run compiled (only apply calls it: it holds the project lock). */
+  saveCache(): Promise<void>;
 }
 
 /** loadDesired reads -f DIR (or profiles.dir of pxectl.yaml, relative to it) and renders every config. */
@@ -16,7 +20,19 @@ export async function loadDesired(ctx: Context, dirFlag: string | undefined): Pr
   const project = await ctx.project();
   const dir = dirFlag !== undefined ? resolve(ctx.cwd, dirFlag) : isAbsolute(project.config.profiles.dir) ? project.config.profiles.dir : resolve(project.dir, project.config.profiles.dir);
   const directory = await loadProfileDirectory(dir, { fs: ctx.fs, display: (p) => ctx.display(p), readFileSync: (p) => readFileSync(p) });
-  const desired = renderDesired(directory, templateVariables(project.config));
+  const cacheDir = join(ctx.stateDir, "cache");
+  const cacheFile = join(cacheDir, "ignition.json");
+  const cache = ConfigCache.parse(await readTextIfExists(cacheFile, ctx.fs));
+  const desired = renderDesired(directory, templateVariables(project.config), cache);
+  ctx.out.verbose(`configs: ${cache.hits} unchanged since the last apply, ${cache.misses} compiled`);
   for (const w of desired.warnings) ctx.out.warn(w);
-  return { directory, desired };
+  return {
+    directory,
+    desired,
+    cache,
+    saveCache: async () => {
+      await ensurePrivateDir(cacheDir, ctx.fs);
+      await writeFileAtomic(cacheFile, cache.serialize(), { fs: ctx.fs });
+    },
+  };
 }

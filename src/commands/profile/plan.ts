@@ -1,10 +1,10 @@
 import type { CommandResult } from "../../cli/command";
 import type { Context } from "../../cli/context";
 import { type PlanView, makePlan, ownedFrom, planAgainst, planView, renderPlan } from "../../matchbox/apply";
-import { connect } from "./connect";
+import { type MatchboxOverrides, connectMatchbox } from "../../matchbox/connect";
 import { loadDesired } from "./load";
 
-export interface PlanOptions {
+export interface PlanOptions extends MatchboxOverrides {
   dir?: string;
   prune: boolean;
   offline: boolean;
@@ -18,13 +18,12 @@ export interface PlanResult extends PlanView {
 /** run renders and validates the directory, then plans against matchbox (or nothing, offline). */
 export async function run(o: PlanOptions, ctx: Context): Promise<CommandResult<PlanResult>> {
   const { desired } = await loadDesired(ctx, o.dir);
-  const connection = o.offline ? undefined : await connect(ctx);
   let value: PlanResult;
-  if (connection) {
-    ctx.defer(() => connection.api.close());
+  if (!o.offline) {
+    const { api, endpoint } = await connectMatchbox(ctx, o);
     const state = await ctx.readState();
-    const plan = await planAgainst(connection.api, desired, ownedFrom(state.state.apply, connection.endpoint), { prune: o.prune });
-    value = { ...planView(plan, desired.warnings), compared_with: connection.endpoint };
+    const plan = await planAgainst(api, desired, ownedFrom(state.state.apply, endpoint), { prune: o.prune });
+    value = { ...planView(plan, desired.warnings), compared_with: endpoint };
   } else {
     const plan = makePlan(desired, { profiles: [], groups: [] }, ownedFrom(undefined, ""), { prune: false });
     value = { ...planView(plan, desired.warnings), compared_with: null };

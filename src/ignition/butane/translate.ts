@@ -25,6 +25,18 @@ export interface Translation {
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
+// Butane's snake_case names of a shape's keys, computed once per shape (1000 configs walk the same shapes)
+const keysByShape = new WeakMap<ObjectShape, ReadonlyMap<string, string>>();
+
+function butaneKeys(shape: ObjectShape): ReadonlyMap<string, string> {
+  let keys = keysByShape.get(shape);
+  if (!keys) {
+    keys = new Map([...shape.properties.keys()].map((k) => [snakeCase(k), k]));
+    keysByShape.set(shape, keys);
+  }
+  return keys;
+}
+
 class Translator {
   readonly problems: PathProblem[] = [];
   readonly origins = new Map<string, readonly PathSegment[]>();
@@ -48,7 +60,7 @@ class Translator {
 
   private walkObject(value: Json, shape: ObjectShape, from: readonly PathSegment[], to: readonly PathSegment[]): Json {
     const out: Json = {};
-    const camelOf = new Map([...shape.properties.keys()].map((k) => [snakeCase(k), k]));
+    const camelOf = butaneKeys(shape);
     const extras = EXTRA_KEYS[shape.definition] ?? [];
     for (const [key, child] of Object.entries(value)) {
       const unsupported = UNSUPPORTED_KEYS[shape.definition]?.[key];

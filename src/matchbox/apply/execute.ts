@@ -2,6 +2,7 @@
 // group pointing at a missing profile or a profile at a missing config: configs, then
 // profiles, then groups are written; deletes run the other way round.
 import { forEachLimit } from "../../core/concurrency";
+import { NotFoundError } from "../../core/errors";
 import type { MatchboxApi } from "../types";
 import type { Owned } from "./ownership";
 import type { Plan } from "./plan";
@@ -34,8 +35,12 @@ export async function executePlan(
     await work(item);
     done();
   }, o.signal);
+  // a delete whose answer was lost (matchbox restarted) finds the object gone on the re-run
+  const gone = (e: unknown) => {
+    if (!(e instanceof NotFoundError)) throw e;
+  };
   await run(plan.puts.configs, async (c) => {
-    await api.ignitionPut(c.name, Buffer.from(c.compiled.json, "utf8"));
+    await api.ignitionPut(c.name, Buffer.from(c.compiled().json, "utf8"));
     owned.ignition.add(c.name);
   });
   await run(plan.puts.profiles, async (p) => {
@@ -47,15 +52,15 @@ export async function executePlan(
     owned.groups.add(g.id);
   });
   await run(plan.deletes.groups, async (id) => {
-    await api.groupDelete(id);
+    await api.groupDelete(id).catch(gone);
     owned.groups.delete(id);
   });
   await run(plan.deletes.profiles, async (id) => {
-    await api.profileDelete(id);
+    await api.profileDelete(id).catch(gone);
     owned.profiles.delete(id);
   });
   await run(plan.deletes.configs, async (name) => {
-    await api.ignitionDelete(name);
+    await api.ignitionDelete(name).catch(gone);
     owned.ignition.delete(name);
   });
   for (const kind of ["profiles", "groups", "ignition"] as const) {

@@ -7,6 +7,7 @@ import type { Desired } from "./render";
 
 export { loadProfileDirectory, type ProfileDirectory, type DeclaredGroup, type DeclaredProfile } from "./directory";
 export { renderDesired, configName, type Desired, type DesiredConfig } from "./render";
+export { ConfigCache, CACHE_REVISION } from "./config-cache";
 export { makePlan, type Plan, type Change, type ObjectKind } from "./plan";
 export { executePlan, DEFAULT_CONCURRENCY } from "./execute";
 export { planView, renderPlan, type PlanView } from "./diff";

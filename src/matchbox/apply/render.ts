@@ -3,10 +3,10 @@
 // rendered once per group that selects it, as profile "<profile>@<group>"; any other
 // profile is rendered once. Each config is validated and stored content-addressed as
 // "<profile>.<sha256 prefix>.ign", so a profile switches atomically to a new config.
-import { createHash } from "node:crypto";
 import { ConfigError } from "../../core/errors";
-import { type CompiledConfig, type Template, type TemplateOrigin, compileConfig, compileTemplate, isTemplate } from "../../ignition";
+import { type CompiledConfig, type Template, type TemplateOrigin, compileTemplate, isTemplate } from "../../ignition";
 import type { Group, Profile } from "../types";
+import { ConfigCache } from "./config-cache";
 import type { DeclaredGroup, DeclaredProfile, ProfileDirectory } from "./directory";
 
 /** TemplateVariables are the values every template sees: pxectl.yaml's variables, matchbox, assets... */
@@ -16,7 +16,8 @@ export type TemplateVariables = Record<string, unknown>;
 export interface DesiredConfig {
   name: string;
   profile: string;
-  compiled: CompiledConfig;
+  /** compiled returns the config (compiled when first asked, if a cache answered for it). */
+  readonly compiled: () => CompiledConfig;
 }
 
 /** Desired is what matchbox should hold after an apply. */
@@ -72,26 +73,26 @@ function renderWith(t: Template, context: object, forGroup: DeclaredGroup | unde
   }
 }
 
-/** configName is the content-addressed name of a config in matchbox's ignition folder. */
-export function configName(profileId: string, json: string): string {
-  return `${profileId}.${createHash("sha256").update(json).digest("hex").slice(0, 12)}.ign`;
+/** configName is the content-addressed name of a config in matchbox's ignition folder, from the SHA-256 (hex) of its JSON. */
+export function configName(profileId: string, sha256: string): string {
+  return `${profileId}.${sha256.slice(0, 12)}.ign`;
 }
 
-/** renderDesired renders every profile (per group where needed), config and group; problems throw ConfigError. */
-export function renderDesired(dir: ProfileDirectory, variables: TemplateVariables): Desired {
+/** renderDesired renders every profile (per group where needed), config and group; problems throw ConfigError. A cache skips compiling configs compiled before. */
+export function renderDesired(dir: ProfileDirectory, variables: TemplateVariables, cache: ConfigCache = ConfigCache.empty()): Desired {
   const desired: Desired = { profiles: new Map(), groups: new Map(), configs: new Map(), warnings: [] };
   const warned = new Set<string>();
   const emit = (p: PreparedProfile, id: string, context: object, group?: DeclaredGroup): void => {
     let ignitionId = "";
     if (p.config) {
-      const compiled = compileConfig({ text: renderWith(p.config, context, group), origin: p.config.origin, readLocal: (path) => dir.readLocal(path) });
+      const compiled = cache.compile({ text: renderWith(p.config, context, group), origin: p.config.origin, readLocal: (path) => dir.readLocal(path) });
       for (const w of compiled.warnings) {
         const line = `${w.file}:${w.line ?? 1}:${w.column ?? 1}: ${w.message}`;
         if (!warned.has(line)) desired.warnings.push(line);
         warned.add(line);
       }
-      ignitionId = configName(id, compiled.json);
-      desired.configs.set(ignitionId, { name: ignitionId, profile: id, compiled });
+      ignitionId = configName(id, compiled.sha256);
+      desired.configs.set(ignitionId, { name: ignitionId, profile: id, compiled: compiled.compiled });
     }
     const r = (t: Template) => renderWith(t, context, group);
     desired.profiles.set(id, {
@@ -104,18 +105,21 @@ export function renderDesired(dir: ProfileDirectory, variables: TemplateVariable
     });
   };
   const prepared = new Map(dir.profiles.map((p) => [p.id, prepare(p)]));
+  const usersOf = new Map<string, DeclaredGroup[]>(dir.profiles.map((p) => [p.id, []]));
+  for (const g of dir.groups) usersOf.get(g.profile)?.push(g);
+  const split = new Set<string>();
   for (const p of prepared.values()) {
-    const users = dir.groups.filter((g) => g.profile === p.declared.id);
+    const users = usersOf.get(p.declared.id)!;
     const profileContext = { ...variables, profile: { id: p.declared.id, name: p.declared.name } };
     if (perGroup(p, users)) {
+      split.add(p.declared.id);
       for (const g of users) emit(p, `${p.declared.id}@${g.id}`, { ...groupContext(profileContext, g) }, g);
     } else {
       emit(p, p.declared.id, profileContext);
     }
   }
   for (const g of dir.groups) {
-    const split = perGroup(prepared.get(g.profile)!, dir.groups.filter((o) => o.profile === g.profile));
-    desired.groups.set(g.id, { id: g.id, name: g.name, profile: split ? `${g.profile}@${g.id}` : g.profile, selector: g.selector, metadata: g.metadata });
+    desired.groups.set(g.id, { id: g.id, name: g.name, profile: split.has(g.profile) ? `${g.profile}@${g.id}` : g.profile, selector: g.selector, metadata: g.metadata });
   }
   return desired;
 }

@@ -1,0 +1,82 @@
+// A matchbox test server per test: a fresh data directory, the shared test PKI, the log
+// kept in memory, and a gRPC client of pxectl's own; everything stops when the test ends.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { onTestFinished } from "vitest";
+import { openMatchbox } from "../../src/matchbox/connect";
+import type { MatchboxApi } from "../../src/matchbox/types";
+import type { TlsPaths } from "../../src/pki";
+import { type MatchboxTestServer, type MatchboxTestServerOptions, startMatchboxTestServer } from "./matchbox";
+import { tempDir } from "./tempdir";
+import { testPki } from "./tls";
+
+/** TestMatchbox is a running test server and what a test needs around it. */
+export interface TestMatchbox {
+  server: MatchboxTestServer;
+  pki: TlsPaths;
+  /** host:port of the gRPC API. */
+  endpoint: string;
+  httpUrl: string;
+  dataPath: string;
+  assetsPath: string;
+  /** Every log line so far. */
+  logs: string[];
+  /** api opens pxectl's client with the test PKI's client certificate (closed at the end of the test). */
+  api(): Promise<MatchboxApi>;
+  /** restart stops the server and starts it again on the same ports and data. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** startTestMatchbox starts a server with mutual TLS on loopback, ephemeral ports. */
+export async function startTestMatchbox(o: Partial<Pick<MatchboxTestServerOptions, "logLevel" | "rpcHook">> & { pki?: TlsPaths } = {}): Promise<TestMatchbox> {
+  const pki = o.pki ?? (await testPki());
+  const root = tempDir();
+  const dataPath = join(root, "data");
+  const assetsPath = join(root, "assets");
+  mkdirSync(dataPath);
+  mkdirSync(assetsPath);
+  const logs: string[] = [];
+  const options = (address: string, rpcAddress: string): MatchboxTestServerOptions => ({
+    dataPath,
+    assetsPath,
+    address,
+    rpcAddress,
+    tls: { certFile: pki.server.cert, keyFile: pki.server.key, caFile: pki.ca.cert },
+    logLevel: o.logLevel ?? "debug",
+    log: (line) => logs.push(line),
+    rpcHook: o.rpcHook,
+  });
+  let server = await startMatchboxTestServer(options("127.0.0.1:0", "127.0.0.1:0"));
+  let running = true;
+  const clients: MatchboxApi[] = [];
+  const t: TestMatchbox = {
+    server,
+    pki,
+    endpoint: server.rpcAddress!,
+    httpUrl: server.httpUrl,
+    dataPath,
+    assetsPath,
+    logs,
+    api: async () => {
+      const api = await openMatchbox({ endpoint: t.endpoint, caFile: pki.ca.cert, certFile: pki.client.cert, keyFile: pki.client.key });
+      clients.push(api);
+      return api;
+    },
+    restart: async () => {
+      await t.stop();
+      server = await startMatchboxTestServer(options(server.httpAddress, server.rpcAddress!));
+      t.server = server;
+      running = true;
+    },
+    stop: async () => {
+      if (running) await server.close();
+      running = false;
+    },
+  };
+  onTestFinished(async () => {
+    for (const c of clients) c.close();
+    await t.stop();
+  });
+  return t;
+}
