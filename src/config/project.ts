@@ -37,7 +37,7 @@ export interface ProjectConfig {
   assets: { flatcar: { channel: "stable" | "beta" | "alpha" | "lts"; version: string } };
   profiles: { dir: string };
   variables: Record<string, unknown>;
-  nodes: { name_prefix: string; core: number; memory_gb: number; disk_gb: number; install_disk: string };
+  nodes: { name_prefix: string; core: number; memory_gb: number; disk_gb: number; install_disk: string; install_profile: string; installed_profile: string };
   tls: { extra_sans?: string[]; validity_days: number };
 }
 

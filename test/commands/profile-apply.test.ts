@@ -2,24 +2,14 @@
 // against the matchbox test server over mutual TLS.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createCa, issueClient, tlsPaths, writePair } from "../../src/pki";
 import { runCli, spawnCli } from "../support/cli";
-import { type TestMatchbox, startTestMatchbox } from "../support/matchbox-harness";
+import { type TestMatchbox, exampleProject as project, startTestMatchbox } from "../support/matchbox-harness";
 import { tempDir } from "../support/tempdir";
 import { testPki } from "../support/tls";
 
-const EXAMPLES = fileURLToPath(new URL("../../examples", import.meta.url));
 
-/** project copies the examples and the test PKI into a project folder that talks to mb. */
-function project(mb: TestMatchbox): { cwd: string; env: NodeJS.ProcessEnv } {
-  const cwd = tempDir();
-  cpSync(join(EXAMPLES, "pxectl.yaml"), join(cwd, "pxectl.yaml"));
-  cpSync(join(EXAMPLES, "profiles"), join(cwd, "profiles"), { recursive: true });
-  cpSync(mb.pki.dir, join(cwd, ".pxectl/tls"), { recursive: true });
-  return { cwd, env: { PXECTL_MATCHBOX_ENDPOINT: mb.endpoint } };
-}
 
 /** countWrites counts the Put and Delete calls the server receives. */
 function countWrites(): { count: number; hook: (method: string) => void } {
@@ -67,7 +57,7 @@ describe("pxectl profile apply", () => {
 
     const refused = await runCli(["profile", "apply", "--prune"], p);
     expect(refused.exitCode).toBe(2);
-    expect(refused.stderr).toContain(`error: refusing to continue without confirmation: delete 4 objects from matchbox at ${mb.endpoint}?\nhint: pass --yes to confirm\n`);
+    expect(refused.stderr).toContain(`error: refusing to continue without confirmation: delete 2 objects from matchbox at ${mb.endpoint}?\nhint: pass --yes to confirm\n`);
     expect(writes.count).toBe(0);
 
     const pruned = await runCli(["profile", "apply", "--prune", "--yes"], p);

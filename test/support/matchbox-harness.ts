@@ -1,7 +1,8 @@
 // A matchbox test server per test: a fresh data directory, the shared test PKI, the log
 // kept in memory, and a gRPC client of pxectl's own; everything stops when the test ends.
-import { mkdirSync } from "node:fs";
+import { cpSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { onTestFinished } from "vitest";
 import { openMatchbox } from "../../src/matchbox/connect";
 import type { MatchboxApi } from "../../src/matchbox/types";
@@ -79,4 +80,14 @@ export async function startTestMatchbox(o: Partial<Pick<MatchboxTestServerOption
     await t.stop();
   });
   return t;
+}
+
+/** exampleProject copies examples/pxectl.yaml, examples/profiles and mb's PKI into a project folder that talks to mb. */
+export function exampleProject(mb: TestMatchbox): { cwd: string; env: NodeJS.ProcessEnv } {
+  const examples = fileURLToPath(new URL("../../examples", import.meta.url));
+  const cwd = tempDir();
+  cpSync(join(examples, "pxectl.yaml"), join(cwd, "pxectl.yaml"));
+  cpSync(join(examples, "profiles"), join(cwd, "profiles"), { recursive: true });
+  cpSync(mb.pki.dir, join(cwd, ".pxectl/tls"), { recursive: true });
+  return { cwd, env: { PXECTL_MATCHBOX_ENDPOINT: mb.endpoint } };
 }

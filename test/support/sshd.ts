@@ -22,6 +22,8 @@ export interface SshdOptions {
   /** Run sshd inside this network namespace (made by the test), listening on listen. */
   netns?: string;
   listen?: string;
+  /** More sshd_config lines, e.g. "SetEnv PATH=..." to put stand-in programs first. */
+  extraConfig?: string[];
 }
 
 export class TestSshd {
@@ -55,7 +57,7 @@ export class TestSshd {
     for (let attempt = 1; ; attempt++) {
       // a namespace the test just made has every port free
       const port = o.netns ? 22 : await freePort();
-      writeFileSync(join(dir, "sshd_config"), config(dir, port, listen));
+      writeFileSync(join(dir, "sshd_config"), config(dir, port, listen) + (o.extraConfig ?? []).map((l) => l + "\n").join(""));
       const argv = [SSHD, "-D", "-e", "-f", join(dir, "sshd_config")];
       const child = o.netns
         ? spawn("ip", ["netns", "exec", o.netns, ...argv], { stdio: ["ignore", "ignore", "pipe"] })

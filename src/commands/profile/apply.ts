@@ -2,6 +2,7 @@ import type { CommandResult } from "../../cli/command";
 import type { Context } from "../../cli/context";
 import { type PlanView, DEFAULT_CONCURRENCY, executePlan, ownedFrom, planAgainst, planView, renderPlan } from "../../matchbox/apply";
 import { type MatchboxOverrides, connectMatchbox } from "../../matchbox/connect";
+import { isNodeObject } from "../../nodes/objects";
 import { saveOwned } from "../matchbox-owned";
 import { loadDesired } from "./load";
 
@@ -23,15 +24,32 @@ export interface ApplyResult extends PlanView {
  * state as each call succeeds, so a failed or interrupted apply is finished by running it again.
  */
 export async function run(o: ApplyOptions, ctx: Context): Promise<CommandResult<ApplyResult>> {
+  const value = await push(o, ctx);
+  return {
+    value,
+    render: (v, s) => {
+      if (v.changes.length === 0) return renderPlan(v, s);
+      const { create, update, delete: del, unchanged } = v.summary;
+      return `${s.green("✓")} applied to matchbox at ${v.endpoint}: ${create} created, ${update} updated, ${del} deleted (${unchanged} unchanged)`;
+    },
+  };
+}
+
+/**
+ * push renders the directory and the registered nodes, plans and applies; node commands
+ * call it too. Objects pxectl declares for nodes go with their node, even without --prune.
+ */
+export async function push(o: ApplyOptions, ctx: Context): Promise<ApplyResult> {
   const store = await ctx.writeState();
   const loaded = await loadDesired(ctx, o.dir);
   const { api, endpoint } = await connectMatchbox(ctx, o);
   const owned = ownedFrom(store.state.apply, endpoint);
-  const plan = await planAgainst(api, loaded.desired, owned, { prune: o.prune });
+  const plan = await planAgainst(api, loaded.desired, owned, { prune: (kind, id) => o.prune || isNodeObject(kind, id) });
   const view = planView(plan, loaded.desired.warnings);
   const total = plan.changes.length;
   if (total > 0) {
-    const deletes = view.summary.delete;
+    // a removed node's groups and old versions of configs go without asking: nobody wrote them by hand
+    const deletes = plan.changes.filter((c) => c.action === "delete" && c.kind !== "ignition" && !isNodeObject(c.kind, c.id)).length;
     if (ctx.out.mode === "table" || deletes > 0) ctx.out.info(renderPlan(view, ctx.out.style));
     if (deletes > 0) await ctx.prompt.confirm(`delete ${deletes} object${deletes === 1 ? "" : "s"} from matchbox at ${endpoint}?`, { flag: "--yes" });
   }
@@ -56,12 +74,5 @@ export async function run(o: ApplyOptions, ctx: Context): Promise<CommandResult<
     await saveOwned(store, endpoint, owned, new Date(ctx.clock.now()));
     await loaded.saveCache();
   }
-  return {
-    value: { ...view, endpoint, writes },
-    render: (v, s) => {
-      if (v.changes.length === 0) return renderPlan(v, s);
-      const { create, update, delete: del, unchanged } = v.summary;
-      return `${s.green("✓")} applied to matchbox at ${v.endpoint}: ${create} created, ${update} updated, ${del} deleted (${unchanged} unchanged)`;
-    },
-  };
+  return { ...view, endpoint, writes };
 }

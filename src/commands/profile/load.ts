@@ -5,6 +5,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import type { Context } from "../../cli/context";
 import { ensurePrivateDir, readTextIfExists, writeFileAtomic } from "../../config/files";
 import { type Desired, type ProfileDirectory, ConfigCache, loadProfileDirectory, renderDesired, templateVariables } from "../../matchbox/apply";
+import { withNodes } from "../../nodes/objects";
 
 /** Loaded is a rendered profile directory. */
 export interface Loaded {
@@ -19,7 +20,10 @@ export interface Loaded {
 export async function loadDesired(ctx: Context, dirFlag: string | undefined): Promise<Loaded> {
   const project = await ctx.project();
   const dir = dirFlag !== undefined ? resolve(ctx.cwd, dirFlag) : isAbsolute(project.config.profiles.dir) ? project.config.profiles.dir : resolve(project.dir, project.config.profiles.dir);
-  const directory = await loadProfileDirectory(dir, { fs: ctx.fs, display: (p) => ctx.display(p), readFileSync: (p) => readFileSync(p) });
+  const declared = await loadProfileDirectory(dir, { fs: ctx.fs, display: (p) => ctx.display(p), readFileSync: (p) => readFileSync(p) });
+  // registered nodes are declared too: their groups come from state
+  const state = await ctx.readState();
+  const directory = withNodes(declared, state.state.nodes, project.config.nodes, ctx.display(state.paths.state));
   const cacheDir = join(ctx.stateDir, "cache");
   const cacheFile = join(cacheDir, "ignition.json");
   const cache = ConfigCache.parse(await readTextIfExists(cacheFile, ctx.fs));

@@ -1,4 +1,5 @@
 import type { CommandResult } from "../../cli/command";
+import { isNodeObject } from "../../nodes/objects";
 import type { Context } from "../../cli/context";
 import { type PlanView, makePlan, ownedFrom, planAgainst, planView, renderPlan } from "../../matchbox/apply";
 import { type MatchboxOverrides, connectMatchbox } from "../../matchbox/connect";
@@ -22,7 +23,7 @@ export async function run(o: PlanOptions, ctx: Context): Promise<CommandResult<P
   if (!o.offline) {
     const { api, endpoint } = await connectMatchbox(ctx, o);
     const state = await ctx.readState();
-    const plan = await planAgainst(api, desired, ownedFrom(state.state.apply, endpoint), { prune: o.prune });
+    const plan = await planAgainst(api, desired, ownedFrom(state.state.apply, endpoint), { prune: (kind, id) => o.prune || isNodeObject(kind, id) });
     value = { ...planView(plan, desired.warnings), compared_with: endpoint };
   } else {
     const plan = makePlan(desired, { profiles: [], groups: [] }, ownedFrom(undefined, ""), { prune: false });

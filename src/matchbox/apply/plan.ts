@@ -75,8 +75,12 @@ function diffFields(live: object, want: object, prefix = ""): FieldChange[] {
   return out;
 }
 
+/** Prune chooses which owned objects that are no longer declared are deleted. */
+export type Prune = boolean | ((kind: "profile" | "group", id: string) => boolean);
+
 /** makePlan compares desired with live; prune adds deletes of owned objects no longer declared. */
-export function makePlan(desired: Desired, live: Live, owned: Owned, { prune }: { prune: boolean }): Plan {
+export function makePlan(desired: Desired, live: Live, owned: Owned, o: { prune: Prune }): Plan {
+  const prunes = (kind: "profile" | "group", id: string) => (typeof o.prune === "function" ? o.prune(kind, id) : o.prune);
   const plan: Plan = {
     changes: [],
     unchanged: { ignition: 0, profile: 0, group: 0 },
@@ -124,15 +128,16 @@ export function makePlan(desired: Desired, live: Live, owned: Owned, { prune }: 
   const deletes: Change[] = [];
   for (const id of owned.groups) {
     if (desired.groups.has(id)) continue;
-    if (prune && liveGroups.has(id)) {
+    if (!liveGroups.has(id)) continue;
+    if (prunes("group", id)) {
       plan.deletes.groups.push(id);
       deletes.push({ action: "delete", kind: "group", id });
-    } else if (!prune && liveGroups.has(id)) plan.ownedAfter.groups.add(id);
+    } else plan.ownedAfter.groups.add(id);
   }
   const keptProfiles = new Map<string, Profile>();
   for (const id of owned.profiles) {
     if (desired.profiles.has(id) || !liveProfiles.has(id)) continue;
-    if (prune) {
+    if (prunes("profile", id)) {
       plan.deletes.profiles.push(id);
       deletes.push({ action: "delete", kind: "profile", id });
     } else {
