@@ -43,6 +43,15 @@ export interface Output {
   /** logOnly writes a line to the run log and nowhere else (e.g. remote command output). */
   logOnly(line: string): void;
   attachLog(write: (line: string) => void): void;
+  /** live is stdout as a screen to redraw (a live table), only on a terminal in table mode. */
+  live(): LiveScreen | undefined;
+}
+
+/** LiveScreen is a terminal a view redraws in place. */
+export interface LiveScreen {
+  write(chunk: string): unknown;
+  columns?: number;
+  rows?: number;
 }
 
 export interface OutputOptions {
@@ -124,6 +133,12 @@ class StreamOutput implements Output {
   attachLog(write: (line: string) => void): void {
     this.logWriters.push(write);
     for (const line of this.pendingLog.splice(0)) write(line);
+  }
+
+  live(): LiveScreen | undefined {
+    const stdout = this.o.stdout as Sink & { rows?: number };
+    if (this.mode !== "table" || !stdout.isTTY) return undefined;
+    return { write: (chunk: string) => this.out(chunk), columns: stdout.columns, rows: stdout.rows };
   }
 
   logOnly(line: string): void {

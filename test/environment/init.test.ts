@@ -92,3 +92,11 @@ describe("pxectl init and destroy", () => {
     }
   }, 120_000);
 });
+
+describe("the local-boot answer", () => {
+  it("is served from the path the node profiles name", async () => {
+    const { HOST_PATHS } = await import("../../src/remote/installer/paths");
+    const { LOCALBOOT_ASSET } = await import("../../src/nodes/objects");
+    expect(HOST_PATHS.localbootScript).toBe(HOST_PATHS.matchboxAssets + LOCALBOOT_ASSET.replace(/^\/assets/, ""));
+  });
+});

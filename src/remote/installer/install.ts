@@ -1,6 +1,7 @@
 // The installer: every step checks the host before it changes it and reports whether it
 // did, so running it again on an installed host changes nothing. Files are checked before
 // they are activated, and services restart only when something they read changed.
+import localbootScript from "../../../templates/localboot.ipxe.tmpl";
 import { type Clock, systemClock } from "../../core/clock";
 import type { RemoteHost } from "../host";
 import { ensureSystemAccount } from "./accounts";
@@ -119,7 +120,11 @@ export async function installHost(host: RemoteHost, inputs: InstallInputs, optio
     ]),
   );
   const matchboxUnit = await step("matchbox-unit", () => applyFiles(target, matchboxUnitFiles(settings, facts), systemdVerify(target, [UNITS.matchbox])));
-  const ipxe = await step("ipxe", () => ensureIpxeFiles(target));
+  const ipxe = await step("ipxe", async () => {
+    const boot = await ensureIpxeFiles(target);
+    const local = await applyFiles(target, [{ path: HOST_PATHS.localbootScript, content: localbootScript, mode: 0o644 }]);
+    return { ...boot, changed: boot.changed || local.changed, details: [...boot.details, ...(local.changed ? local.details : [])] };
+  });
   const dnsmasq = await step("dnsmasq", () =>
     applyFiles(target, dnsmasqFiles(settings, facts, ipxe.arm64), allOf(dnsmasqTest(target, HOST_PATHS.dnsmasqConfig), systemdVerify(target, [UNITS.dnsmasq]))),
   );

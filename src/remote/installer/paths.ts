@@ -8,6 +8,8 @@ export const HOST_PATHS = {
   matchboxDropIn: "/etc/systemd/system/matchbox.service.d/pxectl.conf",
   matchboxData: "/var/lib/matchbox",
   matchboxAssets: "/var/lib/matchbox/assets",
+  /** served as /assets/pxectl/localboot.ipxe: installed nodes' answer (LOCALBOOT_ASSET in src/nodes). */
+  localbootScript: "/var/lib/matchbox/assets/pxectl/localboot.ipxe",
   matchboxTls: "/etc/matchbox",
   caCert: "/etc/matchbox/ca.crt",
   serverCert: "/etc/matchbox/server.crt",

@@ -1,0 +1,113 @@
+// pxectl node add: record the node(s) in state, then push: the node's groups are declared
+// from state, so the same apply that pushes the profile directory pushes them.
+import type { CommandResult } from "../../cli/command";
+import type { Context } from "../../cli/context";
+import { ConfigError, StateError, UsageError } from "../../core/errors";
+import type { NodeRecord } from "../../config/state";
+import { type CloudFlags, openCloud } from "../../environment/cloud-client";
+import type { MatchboxOverrides } from "../../matchbox/connect";
+import { createCloudNodes, powerOnAll } from "../../nodes/cloud";
+import { checkMac, checkName, nextNames, parseMeta } from "../../nodes/register";
+import { renderTable } from "../../output/table";
+import { push } from "../profile/apply";
+
+export interface AddOptions extends MatchboxOverrides, CloudFlags {
+  mac?: string;
+  name?: string;
+  profile?: string;
+  installedProfile?: string;
+  meta?: string[];
+  create?: boolean;
+  count: number;
+  namePrefix?: string;
+  core?: number;
+  memory?: number;
+  diskSize?: number;
+  powerOn: boolean;
+}
+
+export interface AddedNode {
+  name: string;
+  mac: string;
+  cloudId?: string;
+}
+
+export interface AddResult {
+  nodes: AddedNode[];
+  endpoint: string;
+  writes: number;
+}
+
+/** run registers nodes and pushes their groups; a refused profile name records nothing. */
+export async function run(o: AddOptions, ctx: Context): Promise<CommandResult<AddResult>> {
+  const { config } = await ctx.project();
+  const store = await ctx.writeState();
+  const now = new Date(ctx.clock.now()).toISOString();
+  const base: Omit<NodeRecord, "mac"> = {
+    ...(o.profile ? { profile: o.profile } : {}),
+    ...(o.installedProfile ? { installed_profile: o.installedProfile } : {}),
+    ...(o.meta?.length ? { metadata: parseMeta(o.meta) } : {}),
+    stage: "declared",
+    created_at: now,
+  };
+  let added: AddedNode[];
+  let cloudIds: string[] = [];
+  let api: Awaited<ReturnType<typeof openCloud>> | undefined;
+  if (o.create) {
+    if (o.mac || o.name) throw new UsageError("--create makes the machines: it takes no --mac or --name", { hint: "use --count and --name-prefix" });
+    if (config.provider !== "sakuracloud") throw new UsageError("--create needs provider: sakuracloud", { hint: "register your machines with --mac" });
+    const switchId = store.state.resources.switch?.id;
+    if (!switchId) throw new StateError("the environment has no switch yet", { hint: "run pxectl init first" });
+    api = await openCloud(ctx, config, o);
+    const names = nextNames(o.namePrefix ?? config.nodes.name_prefix, o.count, store.state.nodes);
+    names.forEach((n) => checkName(n, store.state.nodes));
+    const spec = { core: o.core ?? config.nodes.core, memoryGB: o.memory ?? config.nodes.memory_gb, diskGB: o.diskSize ?? config.nodes.disk_gb };
+    const made = await ctx.out.step(`creating ${names.length} server${names.length === 1 ? "" : "s"} on the switch`, (h) =>
+      createCloudNodes(api!, {
+        switchId,
+        specs: names.map((name) => ({ name, ...spec })),
+        signal: ctx.signal,
+        progress: (t) => h.update(t),
+        // recorded one by one: a crash later loses none of them
+        onCreated: (n) => store.update((s) => void (s.nodes[n.name] = { ...base, mac: n.mac, cloud_id: n.server.id })).then(() => undefined),
+      }),
+    );
+    added = made.map((n) => ({ name: n.name, mac: n.mac, cloudId: n.server.id }));
+    cloudIds = made.map((n) => n.server.id);
+  } else {
+    if (!o.mac) throw new UsageError("which machine? pass --mac MAC", { hint: "or --create to make SakuraCloud servers" });
+    const mac = checkMac(o.mac, store.state.nodes);
+    const name = checkName(o.name ?? nextNames(config.nodes.name_prefix, 1, store.state.nodes)[0]!, store.state.nodes);
+    await store.update((s) => void (s.nodes[name] = { ...base, mac }));
+    added = [{ name, mac }];
+  }
+  let pushed;
+  try {
+    pushed = await push({ ...o, prune: false }, ctx);
+  } catch (e) {
+    if (e instanceof ConfigError && !o.create) {
+      await store.update((s) => void added.forEach((n) => delete s.nodes[n.name]));
+    } else {
+      ctx.out.warn(`${added.map((n) => n.name).join(", ")} recorded, but not pushed to matchbox; pxectl profile apply pushes them`);
+    }
+    throw e;
+  }
+  if (api && cloudIds.length > 0 && o.powerOn) {
+    const cloud = api;
+    await ctx.out.step(`powering on ${cloudIds.length} server${cloudIds.length === 1 ? "" : "s"} (network boot first)`, (h) =>
+      powerOnAll(cloud, cloudIds, { clock: ctx.clock, signal: ctx.signal, onProgress: (p) => h.update(p.seen) }),
+    );
+  }
+  return {
+    value: { nodes: added, endpoint: pushed.endpoint, writes: pushed.writes },
+    render: (v, s) =>
+      [
+        renderTable(v.nodes, [
+          { header: "NODE", value: (n) => n.name },
+          { header: "MAC", value: (n) => n.mac },
+          { header: "CLOUD ID", value: (n) => n.cloudId ?? "-" },
+        ], s.bold),
+        `${s.green("✓")} registered; matchbox at ${v.endpoint} has their groups (${v.writes} writes). Follow them: pxectl watch`,
+      ].join("\n"),
+  };
+}

@@ -1,0 +1,46 @@
+import type { CommandResult } from "../../cli/command";
+import type { Context } from "../../cli/context";
+import { UsageError } from "../../core/errors";
+import { connectRecordedHost } from "../../environment/reach";
+import { journalctlArgs, nodeLogFilter } from "../../watch";
+import { journalEnvelope } from "../../watch/parse/envelope";
+import { quoteAll } from "../../remote";
+import { findNode } from "./show";
+
+export interface LogsOptions {
+  name: string;
+  since: string;
+}
+
+export interface NodeLogLine {
+  at: string | null;
+  program: string;
+  message: string;
+}
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+function parseDuration(text: string): number {
+  const m = /^(\d+)([smhd])$/.exec(text);
+  if (!m) throw new UsageError(`invalid --since "${text}"`, { hint: "use a number and s, m, h or d, such as 30m or 2h" });
+  return Number(m[1]) * UNIT_MS[m[2]!]!;
+}
+
+/** run prints the node's DHCP, TFTP and matchbox lines from the host's journal. */
+export async function run(o: LogsOptions, ctx: Context): Promise<CommandResult<NodeLogLine[]>> {
+  const since = ctx.clock.now() - parseDuration(o.since);
+  const node = await findNode(ctx, o.name);
+  const host = await connectRecordedHost(ctx);
+  const { stdout } = await host.exec(quoteAll(journalctlArgs({ follow: false, since })), { asRoot: true, logOutput: false, label: "journalctl", idempotent: true });
+  const keep = nodeLogFilter([node.mac]);
+  const lines: NodeLogLine[] = [];
+  for (const text of stdout.split("\n")) {
+    if (!text || !keep({ origin: "journal-json", text })) continue;
+    const e = journalEnvelope(text);
+    if (e) lines.push({ at: e.at === undefined ? null : new Date(e.at).toISOString(), program: e.program, message: e.message });
+  }
+  return {
+    value: lines,
+    render: (v, s) => (v.length === 0 ? `no lines for ${o.name} (${node.mac}) in the last ${o.since}` : v.map((l) => `${s.dim(l.at ?? "")} ${s.cyan(l.program)} ${l.message}`).join("\n")),
+  };
+}

@@ -1,0 +1,106 @@
+// pxectl watch, the command: the host's journal over SSH, cloud power and SSH readiness as
+// signals, one lifecycle per node; a live table on a terminal, JSON lines otherwise. An
+// installed node's install group is switched to local boot, so it does not reinstall.
+import type { CommandResult } from "../../cli/command";
+import type { Context } from "../../cli/context";
+import { StateError } from "../../core/errors";
+import type { Stage } from "../../watch";
+import { connectRecordedHost } from "../../environment/reach";
+import { followJournal } from "../../environment/follow";
+import { ReadinessProber, pollPower } from "../../environment/probes";
+import type { MatchboxOverrides } from "../../matchbox/connect";
+import { type NodeView, type RegisteredNode, type SignalSource, type WatchEvent, type WatchObserver, LiveTable, describeEvent, jsonEvent, outcomeError, watch } from "../../watch";
+import { push } from "../profile/apply";
+
+export interface WatchCommandOptions extends MatchboxOverrides {
+  nodes: string[];
+  until: "installed" | "ready";
+  timeout: number;
+  stall: number;
+  failAfter: number;
+  guard: boolean;
+}
+
+export interface WatchSummary {
+  outcome: string;
+  nodes: Array<{ node: string; mac: string; ip: string | null; stage: Stage; reached: boolean; stuck: string | null }>;
+}
+
+/** run follows the nodes until they reach --until, fail, or time runs out. */
+export async function run(o: WatchCommandOptions, ctx: Context): Promise<CommandResult<WatchSummary> | undefined> {
+  const project = await ctx.project();
+  const state = (await ctx.readState()).state;
+  const registered: RegisteredNode[] = Object.entries(state.nodes).map(([name, n]) => ({
+    name,
+    mac: n.mac,
+    ...(n.cloud_id ? { cloudId: n.cloud_id as string } : {}),
+    ...(n.stage === "installed" && !o.nodes.includes(name) ? { stage: "installed" as const } : {}),
+  }));
+  if (registered.length === 0) throw new StateError("no nodes to watch", { hint: "register machines first: pxectl node add --mac MAC" });
+
+  const host = await connectRecordedHost(ctx);
+  const logs = followJournal({
+    connect: () => Promise.resolve(host),
+    clock: ctx.clock,
+    signal: ctx.signal,
+    sinceMs: 60_000,
+    onReconnect: (n, e) => ctx.out.warn(`lost the host's journal (${e instanceof Error ? e.message : String(e)}); reconnecting (${n})`),
+  });
+  let views: NodeView[] = [];
+  const prober = new ReadinessProber(host, (node) => views.find((v) => v.node === node)?.ip, { clock: ctx.clock, signal: ctx.signal });
+  const signals: SignalSource[] = [prober.signals()];
+  const cloudNodes = registered.filter((n): n is RegisteredNode & { cloudId: string } => Boolean(n.cloudId));
+  if (project.config.provider === "sakuracloud" && cloudNodes.length > 0) {
+    const { openCloud } = await import("../../environment/cloud-client");
+    const api = await openCloud(ctx, project.config);
+    signals.push(pollPower(api, cloudNodes.map((n) => ({ name: n.name, cloudId: n.cloudId })), { clock: ctx.clock, signal: ctx.signal }));
+  }
+
+  // the install-loop guard: record the stage and push the node's groups, one node at a time
+  let guarding = Promise.resolve();
+  const installed = (node: string) => {
+    prober.probe(node);
+    if (!o.guard) return;
+    guarding = guarding.then(async () => {
+      const store = await ctx.writeState();
+      await store.update((s) => {
+        const n = s.nodes[node];
+        if (n) Object.assign(n, { stage: "installed", stage_at: new Date(ctx.clock.now()).toISOString() });
+      });
+      await push({ ...o, prune: false }, ctx).catch((e: unknown) => ctx.out.warn(`could not switch ${node} to boot from its disk: ${e instanceof Error ? e.message : String(e)}`));
+    });
+  };
+
+  const screen = ctx.out.live();
+  const base: WatchObserver = screen
+    ? new LiveTable(screen, ctx.out.style, { until: o.until })
+    : { event: (e: WatchEvent) => (ctx.out.mode === "table" ? ctx.out.event(e, (v, s) => describeEvent(v, s)) : ctx.out.event(jsonEvent(e))) };
+  const observer: WatchObserver = {
+    event(e) {
+      if (e.type === "stage" && e.stage === "installed") installed(e.node);
+      base.event(e);
+    },
+    refresh(now, current) {
+      views = current();
+      base.refresh?.(now, () => views);
+    },
+  };
+  const result = await watch(
+    { logs: [logs], signals, registry: { nodes: () => registered } },
+    { until: o.until, timeoutMs: o.timeout, ...(o.nodes.length > 0 ? { nodes: o.nodes } : {}), stuck: { stallMs: o.stall, failAfterMs: o.failAfter } },
+    { clock: ctx.clock, observer, signal: ctx.signal },
+  );
+  await guarding;
+  const summary: WatchSummary = {
+    outcome: result.outcome,
+    nodes: result.nodes.map((v) => ({ node: v.node, mac: v.mac, ip: v.ip ?? null, stage: v.stage, reached: v.reached, stuck: v.stuck ? `${v.stuck.cause}: ${v.stuck.message}` : null })),
+  };
+  const error = outcomeError(result, o.timeout);
+  if (error) throw error;
+  // a stream's summary is its last line, the done event: nothing more on stdout
+  if (ctx.out.mode !== "table") return undefined;
+  return {
+    value: summary,
+    render: (v, s) => `${s.green("✓")} ${v.nodes.filter((n) => n.reached).length} node(s) reached ${o.until}`,
+  };
+}

@@ -1,0 +1,41 @@
+// Registering nodes: names and MACs checked against what state already holds, so a typo or
+// a machine registered twice is refused with a line that says which node has it.
+import { UsageError } from "../core/errors";
+import { parseMac } from "../core/mac";
+import type { NodeRecord } from "../config/state";
+
+const NAME = /^[a-z0-9][a-z0-9-]{0,40}$/;
+
+/** checkName refuses a name that is malformed or taken. */
+export function checkName(name: string, nodes: Readonly<Record<string, NodeRecord>>): string {
+  if (!NAME.test(name)) throw new UsageError(`invalid node name "${name}"`, { hint: "use lower-case letters, digits and hyphens, up to 41 characters, such as web1 or node-3" });
+  const existing = nodes[name];
+  if (existing) throw new UsageError(`node ${name} exists already (MAC ${existing.mac})`, { hint: `choose another --name, or pxectl node remove ${name} first` });
+  return name;
+}
+
+/** checkMac normalises a MAC and refuses one another node has. */
+export function checkMac(input: string, nodes: Readonly<Record<string, NodeRecord>>): string {
+  const mac = parseMac(input);
+  const owner = Object.entries(nodes).find(([, n]) => n.mac === mac)?.[0];
+  if (owner) throw new UsageError(`MAC ${mac} is already node ${owner}`, { hint: `pxectl node show ${owner}` });
+  return mac;
+}
+
+/** nextNames picks count free names <prefix>-1, <prefix>-2, ... */
+export function nextNames(prefix: string, count: number, nodes: Readonly<Record<string, NodeRecord>>): string[] {
+  const names: string[] = [];
+  for (let i = 1; names.length < count; i++) if (!nodes[`${prefix}-${i}`]) names.push(`${prefix}-${i}`);
+  return names;
+}
+
+/** parseMeta turns k=v pairs into metadata; keys are template names, so they are checked. */
+export function parseMeta(pairs: readonly string[] = []): Record<string, string> {
+  const meta: Record<string, string> = {};
+  for (const pair of pairs) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(pair);
+    if (!m) throw new UsageError(`invalid --meta "${pair}"`, { hint: "use key=value, where the key is letters, digits and _ (it becomes a template variable)" });
+    meta[m[1]!] = m[2]!;
+  }
+  return meta;
+}
