@@ -48,6 +48,26 @@ await esbuild.build({
 });
 chmodSync(join(dist, "pxectl.cjs"), 0o755);
 
+// The matchbox test server as one program taking matchbox's flags: the boot lab's matchbox
+// where the real one is not at hand (tests, CI, offline machines).
+await esbuild.build({
+  stdin: {
+    contents: `require("./test/support/matchbox/cli").main(process.argv.slice(2), process.env).then((c) => { if (c !== undefined) process.exitCode = c; }, (e) => { process.stderr.write(String(e && e.stack || e) + "\\n"); process.exitCode = 1; });`,
+    resolveDir: root,
+    loader: "js",
+  },
+  outfile: join(dist, "matchbox-test-server.cjs"),
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  legalComments: "none",
+  banner: { js: "#!/usr/bin/env node" },
+  loader: Object.fromEntries(TEXT_EXTENSIONS.map((e) => [e, "text"])),
+  logLevel: "warning",
+});
+chmodSync(join(dist, "matchbox-test-server.cjs"), 0o755);
+
 if (binary) {
   const blob = join(dist, "pxectl.blob");
   const seaConfig = join(dist, "sea-config.json");

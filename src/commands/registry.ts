@@ -7,8 +7,9 @@ import { register as config } from "./config";
 import { register as destroy } from "./destroy";
 import { register as group } from "./group";
 import { register as init } from "./init";
+import { register as lab } from "./lab";
 import { register as node } from "./node";
 import { register as profile } from "./profile";
 import { register as watch } from "./watch";
 
-export const REGISTRARS: readonly Registrar[] = [init, destroy, node, watch, profile, group, config, cert, completion];
+export const REGISTRARS: readonly Registrar[] = [init, destroy, node, watch, lab, profile, group, config, cert, completion];

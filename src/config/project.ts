@@ -13,7 +13,7 @@ export type Zone = "is1a" | "is1b" | "is1c" | "tk1a" | "tk1b" | "tk1v";
 /** ProjectConfig is pxectl.yaml after validation and defaults. */
 export interface ProjectConfig {
   name: string;
-  provider: "sakuracloud" | "existing";
+  provider: "sakuracloud" | "existing" | "lab";
   sakuracloud: {
     zone?: Zone;
     profile?: string;

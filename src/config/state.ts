@@ -47,6 +47,7 @@ export interface State {
   nodes: Record<string, NodeRecord>;
   apply?: Record<string, unknown> | null;
   tls?: Record<string, unknown> | null;
+  lab?: Record<string, unknown> | null;
 }
 
 /** StatePaths names the files inside the state folder. */

@@ -16,6 +16,7 @@ export const EXIT_CODES = [
   { exitCode: 10, code: "not_found", meaning: "a named node, profile, group or resource does not exist" },
   { exitCode: 11, code: "certificate", meaning: "a certificate or key is missing, invalid, expired or from another CA" },
   { exitCode: 12, code: "declined", meaning: "the user answered no to a confirmation" },
+  { exitCode: 13, code: "lab", meaning: "the boot lab cannot run here (not root, a program missing) or one of its programs failed" },
   { exitCode: 70, code: "internal", meaning: "a bug in pxectl: run again with --verbose and report the stack trace" },
   { exitCode: 130, code: "interrupted", meaning: "interrupted by Ctrl-C (SIGINT) or SIGTERM; state is saved, re-run to resume" },
 ] as const;
@@ -100,6 +101,11 @@ export class CloudApiError extends PxeError {
 /** RemoteError reports a failed SSH connection or remote step. */
 export class RemoteError extends PxeError {
   readonly code = "remote";
+}
+
+/** LabError reports a boot lab that cannot run here, or a lab program that failed. */
+export class LabError extends PxeError {
+  readonly code = "lab";
 }
 
 /** MatchboxError reports a failed matchbox gRPC call. */

@@ -1,24 +1,45 @@
-// The lab's tiny installer OS, built from Debian packages: the Debian kernel (downloaded
+// The lab's tiny operating system, built from Debian packages: the Debian kernel (downloaded
 // with apt-get, never installed) and busybox, with an /init that installs like
-// flatcar-install in miniature. Cached, so later labs start in seconds.
+// flatcar-install in miniature and, booted from the disk it wrote, plays the installed
+// system. Also the install image the installer writes: a FAT disk that SYSLINUX boots into
+// the same kernel and initrd. Cached by content, so later labs start in seconds.
 import { execFile } from "node:child_process";
-import { copyFile, mkdir, readdir, rm, stat, writeFile, chmod } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { chmod, copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import initTemplate from "../../templates/lab/init.sh.tmpl";
 import udhcpcScript from "../../templates/lab/udhcpc.script.tmpl";
-import { RemoteError } from "../core/errors";
+import { LabError } from "../core/errors";
 
 const run = promisify(execFile);
 
 /** Debian builds virtio as modules; /init loads them in dependency order. */
 export const VIRTIO_MODULES = ["virtio_ring", "virtio", "virtio_pci_legacy_dev", "virtio_pci_modern_dev", "virtio_pci", "failover", "net_failover", "virtio_net", "virtio_blk"];
 
+/** Where the installer puts the installed config on the disk: a line with its size, then its bytes. */
+export const CONFIG_OFFSET_MIB = 32;
+/** The install image's size; VM disks are larger, to hold the config after it. */
+const IMAGE_MIB = 16;
+/** The install image's name; "_image.bin" is what watch recognises as an install image. */
+export const IMAGE_NAME = "pxectl_lab_image.bin";
+
 export interface InstallerOs {
   kernel: string;
   initrd: string;
+  /** The disk image the installer writes: SYSLINUX, the kernel and the initrd. */
+  image: string;
   kernelVersion: string;
 }
+
+const SYSLINUX_CFG = `DEFAULT installed
+PROMPT 0
+TIMEOUT 0
+LABEL installed
+  KERNEL vmlinuz
+  INITRD initrd.img
+  APPEND console=ttyS0 panic=-1 quiet pxectl.installed
+`;
 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
@@ -31,8 +52,9 @@ async function sh(cmd: string, args: string[], cwd?: string): Promise<string> {
   try {
     return (await run(cmd, args, { cwd, maxBuffer: 64 << 20 })).stdout;
   } catch (e) {
-    const err = e as { stderr?: string; message: string };
-    throw new RemoteError(`${cmd} ${args.join(" ")} failed: ${(err.stderr ?? err.message).trim().split("\n").pop()}`, { cause: e });
+    const err = e as { stderr?: string; message: string; code?: string };
+    if (err.code === "ENOENT") throw new LabError(`${cmd} is not installed`, { hint: "the lab needs: apt-get install busybox-static cpio syslinux mtools dosfstools", cause: e });
+    throw new LabError(`${cmd} ${args.join(" ")} failed: ${(err.stderr ?? err.message).trim().split("\n").pop()}`, { cause: e });
   }
 }
 
@@ -40,49 +62,73 @@ async function sh(cmd: string, args: string[], cwd?: string): Promise<string> {
 async function kernelPackage(): Promise<string> {
   const out = await sh("apt-cache", ["depends", "linux-image-amd64"]);
   const pkg = /Depends: (linux-image-\d\S*)/.exec(out)?.[1];
-  if (!pkg) throw new RemoteError("apt does not know linux-image-amd64", { hint: "run apt-get update" });
+  if (!pkg) throw new LabError("apt does not know linux-image-amd64", { hint: "run apt-get update" });
   return pkg;
 }
 
-/** ensureInstallerOs builds (once) vmlinuz and initrd.img under cacheDir. */
+const initScript = () => initTemplate.replaceAll("{{modules}}", VIRTIO_MODULES.join(" ")).replaceAll("{{configOffsetMiB}}", String(CONFIG_OFFSET_MIB));
+
+/** ensureInstallerOs builds (once per version of /init) the kernel, initrd and install image under cacheDir. */
 export async function ensureInstallerOs(cacheDir: string, progress: (t: string) => void = () => undefined): Promise<InstallerOs> {
-  const kernel = join(cacheDir, "vmlinuz");
-  const initrd = join(cacheDir, "initrd.img");
-  const stamp = join(cacheDir, "kernel-version");
-  if ((await exists(kernel)) && (await exists(initrd)) && (await exists(stamp))) {
-    const { readFile } = await import("node:fs/promises");
-    return { kernel, initrd, kernelVersion: (await readFile(stamp, "utf8")).trim() };
-  }
-  await mkdir(cacheDir, { recursive: true });
-  const work = join(cacheDir, "build");
+  const init = initScript();
+  const build = createHash("sha256").update(init).update(udhcpcScript).update(SYSLINUX_CFG).digest("hex").slice(0, 12);
+  const dir = join(cacheDir, build);
+  const os = { kernel: join(dir, "vmlinuz"), initrd: join(dir, "initrd.img"), image: join(dir, IMAGE_NAME) };
+  const stamp = join(dir, "kernel-version");
+  if (await exists(stamp)) return { ...os, kernelVersion: (await readFile(stamp, "utf8")).trim() };
+
+  const work = `${dir}.build-${process.pid}`;
   await rm(work, { recursive: true, force: true });
   await mkdir(join(work, "deb"), { recursive: true });
-  const pkg = await kernelPackage();
-  progress(`downloading ${pkg}`);
-  await sh("apt-get", ["download", "-qq", pkg], join(work, "deb"));
-  const [deb] = (await readdir(join(work, "deb"))).filter((f) => f.endsWith(".deb"));
-  if (!deb) throw new RemoteError(`apt-get download ${pkg} left no .deb`);
-  progress("unpacking the kernel");
-  await sh("dpkg-deb", ["-x", join(work, "deb", deb), join(work, "root")]);
-  const [version] = await readdir(join(work, "root/lib/modules"));
-  if (!version) throw new RemoteError(`${deb} holds no kernel modules`);
-  await copyFile(join(work, "root/boot", `vmlinuz-${version}`), kernel);
-
+  const kernelVersion = await unpackKernel(cacheDir, work, progress);
   progress("building the initrd");
   const root = join(work, "initrd");
   for (const d of ["bin", "etc", "lib/modules"]) await mkdir(join(root, d), { recursive: true });
-  await copyFile("/bin/busybox", join(root, "bin/busybox"));
-  const modules = (await sh("find", [join(work, "root/lib/modules", version), "-name", "*.ko"])).split("\n").filter(Boolean);
+  await copyFile("/bin/busybox", join(root, "bin/busybox")).catch((e: unknown) => {
+    throw new LabError("/bin/busybox is missing", { hint: "apt-get install busybox-static", cause: e });
+  });
+  const modules = (await sh("find", [join(work, "root/lib/modules", kernelVersion), "-name", "*.ko"])).split("\n").filter(Boolean);
   for (const m of VIRTIO_MODULES) {
     const file = modules.find((p) => p.endsWith(`/${m}.ko`));
     if (file) await copyFile(file, join(root, "lib/modules", `${m}.ko`));
   }
-  await writeFile(join(root, "init"), initTemplate.replace("{{modules}}", VIRTIO_MODULES.join(" ")));
-  await writeFile(join(root, "etc/udhcpc.script"), udhcpcScript);
+  await writeFile(join(root, "init"), init, { mode: 0o755 });
+  await writeFile(join(root, "etc/udhcpc.script"), udhcpcScript, { mode: 0o755 });
   await chmod(join(root, "init"), 0o755);
-  await chmod(join(root, "etc/udhcpc.script"), 0o755);
-  await sh("sh", ["-c", `cd "${root}" && find . | cpio -o -H newc --quiet | gzip -9 > "${initrd}"`]);
-  await writeFile(stamp, version + "\n");
+  const out = join(work, "out");
+  await mkdir(out);
+  await copyFile(join(work, "root/boot", `vmlinuz-${kernelVersion}`), join(out, "vmlinuz"));
+  await sh("sh", ["-c", `cd "${root}" && find . | cpio -o -H newc --quiet | gzip -9 > "${join(out, "initrd.img")}"`]);
+
+  progress("building the install image");
+  const image = join(out, IMAGE_NAME);
+  await writeFile(join(work, "syslinux.cfg"), SYSLINUX_CFG);
+  await sh("mkfs.vfat", ["-n", "PXECTL-LAB", "-C", image, String(IMAGE_MIB * 1024)]);
+  await sh("syslinux", ["--install", image]);
+  await sh("mcopy", ["-i", image, join(out, "vmlinuz"), join(out, "initrd.img"), join(work, "syslinux.cfg"), "::"]);
+  await writeFile(join(out, "kernel-version"), kernelVersion + "\n");
+  await rm(dir, { recursive: true, force: true });
+  await rename(out, dir);
   await rm(work, { recursive: true, force: true });
-  return { kernel, initrd, kernelVersion: version };
+  return { ...os, kernelVersion };
+}
+
+/** unpackKernel extracts the Debian kernel package (downloaded once into cacheDir) into work/root. */
+async function unpackKernel(cacheDir: string, work: string, progress: (t: string) => void): Promise<string> {
+  const debs = join(cacheDir, "debs");
+  await mkdir(debs, { recursive: true });
+  let [deb] = (await readdir(debs)).filter((f) => f.startsWith("linux-image-") && f.endsWith(".deb"));
+  if (!deb) {
+    const pkg = await kernelPackage();
+    progress(`downloading ${pkg}`);
+    await sh("apt-get", ["download", "-qq", pkg], join(work, "deb"));
+    [deb] = (await readdir(join(work, "deb"))).filter((f) => f.endsWith(".deb"));
+    if (!deb) throw new LabError(`apt-get download ${pkg} left no .deb`);
+    await rename(join(work, "deb", deb), join(debs, deb));
+  }
+  progress("unpacking the kernel");
+  await sh("dpkg-deb", ["-x", join(debs, deb), join(work, "root")]);
+  const [version] = await readdir(join(work, "root/lib/modules"));
+  if (!version) throw new LabError(`${deb} holds no kernel modules`);
+  return version;
 }

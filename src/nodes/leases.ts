@@ -1,8 +1,6 @@
 // dnsmasq's lease file on the host: which address each MAC has now.
 import type { RemoteHost } from "../remote";
-
-/** LEASE_FILE is where the installer's dnsmasq keeps leases (dhcp-leasefile). */
-export const LEASE_FILE = "/var/lib/pxectl/dnsmasq.leases";
+import { HOST_PATHS } from "../remote/installer/paths";
 
 export interface Lease {
   mac: string;
@@ -24,6 +22,6 @@ export function parseLeases(text: string): Map<string, Lease> {
 
 /** readLeases fetches the lease file from the host (empty when dnsmasq has handed out none). */
 export async function readLeases(host: RemoteHost): Promise<Map<string, Lease>> {
-  const bytes = await host.readFile(LEASE_FILE);
+  const bytes = await host.readFile(HOST_PATHS.dnsmasqLeases);
   return parseLeases(bytes?.toString("utf8") ?? "");
 }

@@ -27,9 +27,12 @@ export function isNodeObject(kind: "profile" | "group", id: string): boolean {
   return kind === "group" ? id.startsWith(NODE_GROUP_PREFIX) : id === LOCALBOOT_PROFILE;
 }
 
-/** installProfileOf is the profile a node's install group boots now: its own, or local boot once installed. */
+/**
+ * installProfileOf is the profile a node's install group boots now: its own, or local boot
+ * once the installer has fetched the installed config (its next network boot must not install again).
+ */
 export function installProfileOf(node: NodeRecord, defaults: NodeDefaults): string {
-  return node.stage === "installed" ? LOCALBOOT_PROFILE : ((node.profile as string | undefined) ?? defaults.install_profile);
+  return node.stage === "installed" || node.stage === "installed-config" ? LOCALBOOT_PROFILE : ((node.profile as string | undefined) ?? defaults.install_profile);
 }
 
 /** withNodes adds the nodes' groups (and the local-boot profile) to a loaded profile directory. */

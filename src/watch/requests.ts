@@ -16,7 +16,7 @@ export type RequestKind =
 // Asset names of Flatcar and Fedora CoreOS (and most distributions' PXE files).
 const KERNEL = /(?:vmlinuz|kernel|bzimage|linux)[^/]*$/i;
 const INITRD = /(?:initrd|initramfs|\.cpio(?:\.gz|\.xz|\.zst)?)[^/]*$/i;
-const INSTALL_IMAGE = /(?:_image\.bin\.bz2|metal\.x86_64\.raw\.xz|metal\.aarch64\.raw\.xz|metal4k[^/]*\.raw\.xz)$/i;
+const INSTALL_IMAGE = /(?:_image\.bin(?:\.bz2)?|metal\.x86_64\.raw\.xz|metal\.aarch64\.raw\.xz|metal4k[^/]*\.raw\.xz)$/i;
 
 /** RequestQuery is what the query string says about the machine. */
 export interface RequestQuery {

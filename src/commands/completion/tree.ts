@@ -41,7 +41,7 @@ export function describeTree(cmd: Command, path = ""): CommandNode {
     name: cmd.name(),
     description: cmd.description(),
     options: optionsOf(cmd),
-    commands: cmd.commands.map((c) => describeTree(c, path ? `${path} ${c.name()}` : c.name())),
+    commands: cmd.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden).map((c) => describeTree(c, path ? `${path} ${c.name()}` : c.name())),
   };
 }
 

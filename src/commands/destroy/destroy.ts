@@ -35,6 +35,10 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Comman
     }
     await runJournal("destroy", teardownSteps(), { api, store, clock: ctx.clock, signal: ctx.signal }, { store, out: ctx.out, clock: ctx.clock, signal: ctx.signal });
     deleted = doomed;
+  } else if (config.provider === "lab") {
+    const { stopLab } = await import("../../lab/lab");
+    await stopLab(store);
+    note = "the lab is down: its VMs, programs and network namespace are gone";
   } else {
     await ctx.prompt.confirm(`forget the host of environment ${config.name}?`, {});
     note = "the host is yours: pxectl forgot it, but did not remove matchbox and dnsmasq from it";

@@ -42,6 +42,7 @@ export async function run(options: InitOptions, ctx: Context): Promise<CommandRe
   const project = await ctx.project();
   const { config } = project;
   refuseContradictions(options, config, ctx.display(project.path));
+  if (config.provider === "lab") throw new UsageError("a project with provider: lab is built by pxectl lab up, not init", { hint: "sudo pxectl lab up" });
   const store = await ctx.writeState();
   if (store.state.env && store.state.env !== config.name) {
     throw new StateError(`${ctx.display(ctx.stateDir)} belongs to environment "${store.state.env}", but pxectl.yaml says "${config.name}"`, {

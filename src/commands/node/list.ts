@@ -1,7 +1,9 @@
+import { readFile } from "node:fs/promises";
 import type { CommandResult } from "../../cli/command";
 import type { Context } from "../../cli/context";
 import { connectRecordedHost } from "../../environment/reach";
-import { type Lease, readLeases } from "../../nodes/leases";
+import { labPaths, labOf } from "../../lab/state";
+import { type Lease, parseLeases, readLeases } from "../../nodes/leases";
 import { renderTable } from "../../output/table";
 
 export interface ListOptions {
@@ -21,6 +23,8 @@ export interface NodeRow {
 /** leasesOrNothing asks the host for leases; a host that cannot be reached is a warning, not a failure. */
 export async function leasesOrNothing(ctx: Context): Promise<Map<string, Lease>> {
   try {
+    const lab = labOf((await ctx.readState()).state);
+    if (lab) return parseLeases(await readFile(labPaths(lab.dir).leases, "utf8").catch(() => ""));
     return await readLeases(await connectRecordedHost(ctx));
   } catch (e) {
     ctx.out.warn(`no DHCP leases: ${e instanceof Error ? e.message : String(e)}`);

@@ -3,7 +3,8 @@ import type { Context } from "../../cli/context";
 import { UsageError } from "../../core/errors";
 import { connectRecordedHost } from "../../environment/reach";
 import { journalctlArgs, nodeLogFilter } from "../../watch";
-import { journalEnvelope } from "../../watch/parse/envelope";
+import { type Envelope, dnsmasqEnvelope, journalEnvelope, matchboxEnvelope } from "../../watch/parse/envelope";
+import { labLogFiles, labOf } from "../../lab/state";
 import { quoteAll } from "../../remote";
 import { findNode } from "./show";
 
@@ -30,14 +31,19 @@ function parseDuration(text: string): number {
 export async function run(o: LogsOptions, ctx: Context): Promise<CommandResult<NodeLogLine[]>> {
   const since = ctx.clock.now() - parseDuration(o.since);
   const node = await findNode(ctx, o.name);
-  const host = await connectRecordedHost(ctx);
-  const { stdout } = await host.exec(quoteAll(journalctlArgs({ follow: false, since })), { asRoot: true, logOutput: false, label: "journalctl", idempotent: true });
   const keep = nodeLogFilter([node.mac]);
   const lines: NodeLogLine[] = [];
-  for (const text of stdout.split("\n")) {
-    if (!text || !keep({ origin: "journal-json", text })) continue;
-    const e = journalEnvelope(text);
-    if (e) lines.push({ at: e.at === undefined ? null : new Date(e.at).toISOString(), program: e.program, message: e.message });
+  const add = (e: Envelope | undefined) => e && lines.push({ at: e.at === undefined ? null : new Date(e.at).toISOString(), program: e.program, message: e.message });
+  const lab = labOf((await ctx.readState()).state);
+  if (lab) {
+    const { readLabLogs } = await import("../../lab/logs");
+    for (const line of await readLabLogs(labLogFiles(lab), since, ctx.clock.now())) {
+      if (keep(line)) add(line.origin === "dnsmasq" ? dnsmasqEnvelope(line.text) : matchboxEnvelope(line.text));
+    }
+  } else {
+    const host = await connectRecordedHost(ctx);
+    const { stdout } = await host.exec(quoteAll(journalctlArgs({ follow: false, since })), { asRoot: true, logOutput: false, label: "journalctl", idempotent: true });
+    for (const text of stdout.split("\n")) if (text && keep({ origin: "journal-json", text })) add(journalEnvelope(text));
   }
   return {
     value: lines,

@@ -3,13 +3,14 @@
 // installed node's install group is switched to local boot, so it does not reinstall.
 import type { CommandResult } from "../../cli/command";
 import type { Context } from "../../cli/context";
-import { StateError } from "../../core/errors";
+import { StateError, UsageError } from "../../core/errors";
+import { labLogFiles, labOf } from "../../lab/state";
 import type { Stage } from "../../watch";
 import { connectRecordedHost } from "../../environment/reach";
 import { followJournal } from "../../environment/follow";
 import { ReadinessProber, pollPower } from "../../environment/probes";
 import type { MatchboxOverrides } from "../../matchbox/connect";
-import { type NodeView, type RegisteredNode, type SignalSource, type WatchEvent, type WatchObserver, LiveTable, describeEvent, jsonEvent, outcomeError, watch } from "../../watch";
+import { type LogSource, type NodeView, type RegisteredNode, type SignalSource, type WatchEvent, type WatchObserver, LiveTable, describeEvent, jsonEvent, outcomeError, watch } from "../../watch";
 import { push } from "../profile/apply";
 
 export interface WatchCommandOptions extends MatchboxOverrides {
@@ -38,17 +39,27 @@ export async function run(o: WatchCommandOptions, ctx: Context): Promise<Command
   }));
   if (registered.length === 0) throw new StateError("no nodes to watch", { hint: "register machines first: pxectl node add --mac MAC" });
 
-  const host = await connectRecordedHost(ctx);
-  const logs = followJournal({
-    connect: () => Promise.resolve(host),
-    clock: ctx.clock,
-    signal: ctx.signal,
-    sinceMs: 60_000,
-    onReconnect: (n, e) => ctx.out.warn(`lost the host's journal (${e instanceof Error ? e.message : String(e)}); reconnecting (${n})`),
-  });
   let views: NodeView[] = [];
-  const prober = new ReadinessProber(host, (node) => views.find((v) => v.node === node)?.ip, { clock: ctx.clock, signal: ctx.signal });
-  const signals: SignalSource[] = [prober.signals()];
+  let prober: ReadinessProber | undefined;
+  let logs: LogSource;
+  const signals: SignalSource[] = [];
+  const lab = labOf(state);
+  if (lab) {
+    if (o.until === "ready") throw new UsageError("lab VMs run no SSH server: --until ready cannot be reached in the lab", { hint: "use --until installed" });
+    const { followLabLogs } = await import("../../lab/logs");
+    logs = followLabLogs(labLogFiles(lab), { clock: ctx.clock, signal: ctx.signal, sinceMs: 60_000 });
+  } else {
+    const host = await connectRecordedHost(ctx);
+    logs = followJournal({
+      connect: () => Promise.resolve(host),
+      clock: ctx.clock,
+      signal: ctx.signal,
+      sinceMs: 60_000,
+      onReconnect: (n, e) => ctx.out.warn(`lost the host's journal (${e instanceof Error ? e.message : String(e)}); reconnecting (${n})`),
+    });
+    prober = new ReadinessProber(host, (node) => views.find((v) => v.node === node)?.ip, { clock: ctx.clock, signal: ctx.signal });
+    signals.push(prober.signals());
+  }
   const cloudNodes = registered.filter((n): n is RegisteredNode & { cloudId: string } => Boolean(n.cloudId));
   if (project.config.provider === "sakuracloud" && cloudNodes.length > 0) {
     const { openCloud } = await import("../../environment/cloud-client");
@@ -56,17 +67,19 @@ export async function run(o: WatchCommandOptions, ctx: Context): Promise<Command
     signals.push(pollPower(api, cloudNodes.map((n) => ({ name: n.name, cloudId: n.cloudId })), { clock: ctx.clock, signal: ctx.signal }));
   }
 
-  // the install-loop guard: record the stage and push the node's groups, one node at a time
+  // the install-loop guard: once the installer has the installed config, the node's next
+  // network boot must boot its disk; record the stage and push its groups, one node at a time
   let guarding = Promise.resolve();
-  const installed = (node: string) => {
-    prober.probe(node);
-    if (!o.guard) return;
+  const record = (node: string, stage: "installed-config" | "installed") => {
+    if (!o.guard && stage === "installed-config") return;
     guarding = guarding.then(async () => {
       const store = await ctx.writeState();
+      const before = store.state.nodes[node]?.stage;
       await store.update((s) => {
         const n = s.nodes[node];
-        if (n) Object.assign(n, { stage: "installed", stage_at: new Date(ctx.clock.now()).toISOString() });
+        if (n) Object.assign(n, { stage, stage_at: new Date(ctx.clock.now()).toISOString() });
       });
+      if (!o.guard || before === "installed-config" || before === "installed") return;
       await push({ ...o, prune: false }, ctx).catch((e: unknown) => ctx.out.warn(`could not switch ${node} to boot from its disk: ${e instanceof Error ? e.message : String(e)}`));
     });
   };
@@ -77,7 +90,11 @@ export async function run(o: WatchCommandOptions, ctx: Context): Promise<Command
     : { event: (e: WatchEvent) => (ctx.out.mode === "table" ? ctx.out.event(e, (v, s) => describeEvent(v, s)) : ctx.out.event(jsonEvent(e))) };
   const observer: WatchObserver = {
     event(e) {
-      if (e.type === "stage" && e.stage === "installed") installed(e.node);
+      if (e.type === "stage" && e.stage === "installed-config") record(e.node, e.stage);
+      if (e.type === "stage" && e.stage === "installed") {
+        prober?.probe(e.node);
+        record(e.node, e.stage);
+      }
       base.event(e);
     },
     refresh(now, current) {

@@ -18,6 +18,8 @@ export const HOST_PATHS = {
   pxectlState: "/var/lib/pxectl",
   dnsmasqConfig: "/etc/pxectl/dnsmasq.conf",
   dnsmasqUnit: "/etc/systemd/system/pxectl-dnsmasq.service",
+  /** dnsmasq.conf's dhcp-leasefile: node list reads addresses from it. */
+  dnsmasqLeases: "/var/lib/pxectl/dnsmasq.leases",
   tftpRoot: "/var/lib/tftpboot",
   natRules: "/etc/pxectl/nat.nft",
   natUnit: "/etc/systemd/system/pxectl-nat.service",
