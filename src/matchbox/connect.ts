@@ -84,7 +84,23 @@ export async function openMatchbox(settings: ClientTlsFiles & { endpoint: string
 }
 
 /** connectMatchbox resolves the settings for a command, checks the client certificate and connects; the connection closes when the command ends. */
-export async function connectMatchbox(ctx: Context, overrides: MatchboxOverrides = {}): Promise<MatchboxConnection> {
+export function connectMatchbox(ctx: Context, overrides: MatchboxOverrides = {}): Promise<MatchboxConnection> {
+  // one connection per command and settings: watch pushes once per installed node
+  const key = JSON.stringify(overrides);
+  const open = connections.get(ctx) ?? new Map<string, Promise<MatchboxConnection>>();
+  connections.set(ctx, open);
+  let connection = open.get(key);
+  if (!connection) {
+    connection = connectOnce(ctx, overrides);
+    open.set(key, connection);
+    connection.catch(() => open.delete(key));
+  }
+  return connection;
+}
+
+const connections = new WeakMap<Context, Map<string, Promise<MatchboxConnection>>>();
+
+async function connectOnce(ctx: Context, overrides: MatchboxOverrides): Promise<MatchboxConnection> {
   const state = await ctx.readState();
   const settings = resolveMatchboxSettings({ flags: overrides, env: ctx.env, cwd: ctx.cwd, stateDir: ctx.stateDir, state: state.state });
   const api = await openMatchbox(settings, { display: ctx.display, now: new Date(ctx.clock.now()), signal: ctx.signal });

@@ -138,7 +138,8 @@ class StreamOutput implements Output {
   live(): LiveScreen | undefined {
     const stdout = this.o.stdout as Sink & { rows?: number };
     if (this.mode !== "table" || !stdout.isTTY) return undefined;
-    return { write: (chunk: string) => this.out(chunk), columns: stdout.columns, rows: stdout.rows };
+    // a terminal that reports no size (0 columns, e.g. under script(1)) gets the classic 80x24
+    return { write: (chunk: string) => this.out(chunk), columns: stdout.columns || 80, rows: stdout.rows || 24 };
   }
 
   logOnly(line: string): void {

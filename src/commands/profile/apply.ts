@@ -39,7 +39,7 @@ export async function run(o: ApplyOptions, ctx: Context): Promise<CommandResult<
  * push renders the directory and the registered nodes, plans and applies; node commands
  * call it too. Objects pxectl declares for nodes go with their node, even without --prune.
  */
-export async function push(o: ApplyOptions, ctx: Context): Promise<ApplyResult> {
+export async function push(o: ApplyOptions, ctx: Context, { quiet = false } = {}): Promise<ApplyResult> {
   const store = await ctx.writeState();
   const loaded = await loadDesired(ctx, o.dir);
   const { api, endpoint } = await connectMatchbox(ctx, o);
@@ -50,7 +50,7 @@ export async function push(o: ApplyOptions, ctx: Context): Promise<ApplyResult> 
   if (total > 0) {
     // a removed node's groups and old versions of configs go without asking: nobody wrote them by hand
     const deletes = plan.changes.filter((c) => c.action === "delete" && c.kind !== "ignition" && !isNodeObject(c.kind, c.id)).length;
-    if (ctx.out.mode === "table" || deletes > 0) ctx.out.info(renderPlan(view, ctx.out.style));
+    if ((ctx.out.mode === "table" && !quiet) || deletes > 0) ctx.out.info(renderPlan(view, ctx.out.style));
     if (deletes > 0) await ctx.prompt.confirm(`delete ${deletes} object${deletes === 1 ? "" : "s"} from matchbox at ${endpoint}?`, { flag: "--yes" });
   }
   let writes = 0;
@@ -65,7 +65,7 @@ export async function push(o: ApplyOptions, ctx: Context): Promise<ApplyResult> 
     });
   try {
     // with nothing to write, executePlan still settles ownership (objects deleted by hand are forgotten)
-    if (total === 0) await execute();
+    if (total === 0 || quiet) await execute();
     else await ctx.out.step(`applying ${total} change${total === 1 ? "" : "s"} to matchbox at ${endpoint}`, (step) => execute((t) => step.update(t)));
   } catch (e) {
     if (writes > 0) ctx.out.warn(`${writes} of ${total} changes were applied and are recorded; run the same command again to finish`);

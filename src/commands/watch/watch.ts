@@ -39,6 +39,11 @@ export async function run(o: WatchCommandOptions, ctx: Context): Promise<Command
   }));
   if (registered.length === 0) throw new StateError("no nodes to watch", { hint: "register machines first: pxectl node add --mac MAC" });
 
+  // replay the last minute of logs, so a boot that began just before the watch is seen whole,
+  // but nothing from before a watched node was reinstalled: that boot is over
+  const watched = o.nodes.length > 0 ? o.nodes : Object.keys(state.nodes);
+  const resetAt = Math.max(0, ...watched.map((n) => state.nodes[n]).filter((n) => n?.stage === "declared" && typeof n.stage_at === "string").map((n) => Date.parse(n!.stage_at as string) || 0));
+  const sinceMs = Math.max(0, Math.min(60_000, ctx.clock.now() - resetAt));
   let views: NodeView[] = [];
   let prober: ReadinessProber | undefined;
   let logs: LogSource;
@@ -47,14 +52,14 @@ export async function run(o: WatchCommandOptions, ctx: Context): Promise<Command
   if (lab) {
     if (o.until === "ready") throw new UsageError("lab VMs run no SSH server: --until ready cannot be reached in the lab", { hint: "use --until installed" });
     const { followLabLogs } = await import("../../lab/logs");
-    logs = followLabLogs(labLogFiles(lab), { clock: ctx.clock, signal: ctx.signal, sinceMs: 60_000 });
+    logs = followLabLogs(labLogFiles(lab), { clock: ctx.clock, signal: ctx.signal, sinceMs });
   } else {
     const host = await connectRecordedHost(ctx);
     logs = followJournal({
       connect: () => Promise.resolve(host),
       clock: ctx.clock,
       signal: ctx.signal,
-      sinceMs: 60_000,
+      sinceMs,
       onReconnect: (n, e) => ctx.out.warn(`lost the host's journal (${e instanceof Error ? e.message : String(e)}); reconnecting (${n})`),
     });
     prober = new ReadinessProber(host, (node) => views.find((v) => v.node === node)?.ip, { clock: ctx.clock, signal: ctx.signal });
@@ -80,7 +85,7 @@ export async function run(o: WatchCommandOptions, ctx: Context): Promise<Command
         if (n) Object.assign(n, { stage, stage_at: new Date(ctx.clock.now()).toISOString() });
       });
       if (!o.guard || before === "installed-config" || before === "installed") return;
-      await push({ ...o, prune: false }, ctx).catch((e: unknown) => ctx.out.warn(`could not switch ${node} to boot from its disk: ${e instanceof Error ? e.message : String(e)}`));
+      await push({ ...o, prune: false }, ctx, { quiet: true }).catch((e: unknown) => ctx.out.warn(`could not switch ${node} to boot from its disk: ${e instanceof Error ? e.message : String(e)}`));
     });
   };
 
