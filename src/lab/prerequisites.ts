@@ -3,6 +3,7 @@
 import { access, constants } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import { LabError } from "../core/errors";
+import { SYSLINUX_EFI } from "./installer-os";
 import { type Firmware, vmFirmwareFiles } from "./vm";
 
 /** PROGRAMS are the commands the lab runs, with the Debian package of each. */
@@ -18,6 +19,8 @@ const PROGRAMS: ReadonlyArray<[string, string]> = [
 const FILES: ReadonlyArray<[string, string]> = [
   ["/bin/busybox", "busybox-static"],
   ["/usr/lib/ipxe/undionly.kpxe", "ipxe"],
+  [SYSLINUX_EFI.loader, "syslinux-efi"],
+  [SYSLINUX_EFI.module, "syslinux-efi"],
 ];
 const PACKAGE_OF_FILE: ReadonlyArray<[RegExp, string]> = [
   [/ipxe\/qemu/, "ipxe-qemu"],

@@ -51,6 +51,8 @@ export function qemuArgs(vm: VmSpec): string[] {
   ];
   if (vm.firmware !== "bios") {
     args.push("-drive", `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE}`, "-drive", `if=pflash,format=raw,unit=1,file=${vm.varsFile}`);
+    // the lab is IPv4 only: without this OVMF tries an IPv6 PXE boot for about a minute before the disk
+    args.push("-fw_cfg", "name=opt/org.tianocore/IPv6PXESupport,string=n");
   }
   return args;
 }

@@ -103,7 +103,8 @@ export class Correlator {
 function clientOf(x: Exchange | undefined): DhcpClient {
   if (!x) return "unknown"; // no xid: dnsmasq runs without --log-dhcp
   if (x.userClass === "iPXE" || /(?:^|, )ipxe(?:,|$)/.test(x.tags ?? "")) return "ipxe";
-  if (x.vendorClass?.startsWith("PXEClient")) return "pxe";
+  // UEFI HTTP boot (HTTPClient) is firmware too: OVMF tries it after PXE, before the disk
+  if (x.vendorClass?.startsWith("PXEClient") || x.vendorClass?.startsWith("HTTPClient")) return "pxe";
   return "os";
 }
 

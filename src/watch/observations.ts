@@ -4,7 +4,7 @@ import type { RequestKind } from "./requests";
 
 /**
  * DhcpClient is who sent a DHCP request, from the --log-dhcp lines of its exchange: PXE
- * firmware (vendor class PXEClient), iPXE (user class iPXE), an operating system (neither),
+ * firmware (vendor class PXEClient, or HTTPClient for UEFI HTTP boot), iPXE (user class iPXE), an operating system (neither),
  * or unknown when dnsmasq runs without --log-dhcp.
  */
 export type DhcpClient = "pxe" | "ipxe" | "os" | "unknown";

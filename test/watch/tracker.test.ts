@@ -110,6 +110,17 @@ describe("reboots, reinstalls and loops", () => {
     expect(stages().slice(-3)).toEqual(["installed-config", "rebooting", "installed"]);
   });
 
+  it("UEFI HTTP boot's DHCP request after the install is the firmware rebooting, not the installed system", () => {
+    const { feed, stages } = setup();
+    const t = T0 + 100_000;
+    feed(steps(A, "installed-config"));
+    feed(renderSteps(A, installSteps(A).slice(0, 1), t, 1000, "journal-json")); // firmware DHCP: rebooting
+    feed([log("dnsmasq-dhcp", "4242 vendor class: HTTPClient:Arch:00016:UNDI:003001", t + 2000), log("dnsmasq-dhcp", `4242 DHCPDISCOVER(eth1) ${A.mac}`, t + 2000)]);
+    expect(stages().slice(-2)).toEqual(["installed-config", "rebooting"]);
+    feed(renderSteps(A, installSteps(A).slice(-1), t + 5000, 1000, "journal-json")); // the disk's OS
+    expect(stages().at(-1)).toBe("installed");
+  });
+
   it("an install config fetched again before the node booted its disk is an install loop: the node fails", () => {
     const { feed, events, tracker } = setup([{ name: "a", mac: A.mac }]);
     feed(steps(A, "installed-config"));
