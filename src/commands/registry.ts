@@ -9,6 +9,7 @@ import { register as group } from "./group";
 import { register as init } from "./init";
 import { register as node } from "./node";
 import { register as profile } from "./profile";
+import { register as status } from "./status";
 import { register as watch } from "./watch";
 
-export const REGISTRARS: readonly Registrar[] = [init, destroy, node, watch, profile, group, config, cert, completion];
+export const REGISTRARS: readonly Registrar[] = [init, status, destroy, node, watch, profile, group, config, cert, completion];
