@@ -4,6 +4,7 @@ import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { main } from "../../src/cli/main";
 import type { Clock } from "../../src/core/clock";
+import type { FileSystem } from "../../src/config/files";
 
 export const BUNDLE = fileURLToPath(new URL("../../dist/pxectl.cjs", import.meta.url));
 
@@ -28,6 +29,7 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
   signal?: AbortSignal;
+  fs?: FileSystem;
 }
 
 /** runCli runs main() with captured streams and a clean environment (no TTY, NO_COLOR). */
@@ -43,6 +45,7 @@ export async function runCli(argv: string[], o: RunOptions): Promise<CliRun> {
     cwd: o.cwd,
     signal: o.signal ?? new AbortController().signal,
     clock: o.clock,
+    fs: o.fs,
   });
   return { exitCode, stdout: stdout.text, stderr: stderr.text };
 }

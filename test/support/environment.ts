@@ -7,14 +7,13 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type CliRun, runCli } from "./cli";
+import { type CliRun, type RunOptions, runCli } from "./cli";
 import { FakeClock } from "./clock";
 import { type HostNamespace, hostNamespace } from "./host-namespace";
 import type { SakuraTestServer } from "./sakuracloud/server";
 import { seedRoot } from "./root-prefix";
 import { TestSshd, type TestUser } from "./sshd";
 import { tempDir } from "./tempdir";
-import type { Clock } from "../../src/core/clock";
 
 /** SWITCH_MAC is the test server's second MAC: NIC 1 of the first server. */
 export const SWITCH_MAC = "9c:a3:ba:00:00:02";
@@ -42,6 +41,9 @@ export async function startTestHost(): Promise<TestHost> {
   }
 }
 
+/** RunHooks replace a run's clock (a FakeClock by default), signal or file system. */
+export type RunHooks = Pick<RunOptions, "clock" | "signal" | "fs">;
+
 /** TestProject is a project folder for one environment on the test host. */
 export interface TestProject {
   cwd: string;
@@ -49,9 +51,9 @@ export interface TestProject {
   root: string;
   env: NodeJS.ProcessEnv;
   /** pxectl runs pxectl in-process in the project, with a fake clock unless one is given. */
-  pxectl(argv: string[], o?: { clock?: Clock; signal?: AbortSignal }): Promise<CliRun>;
+  pxectl(argv: string[], o?: RunHooks): Promise<CliRun>;
   /** init runs pxectl init with the test's flags (--root, the local matchbox binary, no assets), JSON output. */
-  init(o?: { clock?: Clock; signal?: AbortSignal }): Promise<CliRun>;
+  init(o?: RunHooks): Promise<CliRun>;
 }
 
 /** testProject writes pxectl.yaml for the host and the SakuraCloud test server. */
@@ -74,7 +76,7 @@ export function testProject(host: TestHost, sakura: SakuraTestServer): TestProje
   chmodSync(join(cwd, "matchbox"), 0o755);
   const root = seedRoot(tempDir()); // looks like a fresh host: accounts, dpkg database, package files
   const env = { SAKURA_API_ROOT_URL: sakura.rootUrl, SAKURA_ACCESS_TOKEN: sakura.credentials.accessToken, SAKURA_ACCESS_TOKEN_SECRET: sakura.credentials.accessTokenSecret };
-  const pxectl: TestProject["pxectl"] = (argv, o = {}) => runCli(argv, { cwd, env, clock: o.clock ?? new FakeClock(), signal: o.signal });
+  const pxectl: TestProject["pxectl"] = (argv, o = {}) => runCli(argv, { cwd, env, ...o, clock: o.clock ?? new FakeClock() });
   return { cwd, root, env, pxectl, init: (o) => pxectl(["init", "--root", root, "--matchbox-binary", "matchbox", "--skip-assets", "-o", "json"], o) };
 }
 
