@@ -1,6 +1,7 @@
 // Every command group, in the order --help lists them. Each registrar is light:
 // it declares flags and points at a module that is imported only when run.
 import type { Registrar } from "../cli/command";
+import { register as assets } from "./assets";
 import { register as cert } from "./cert";
 import { register as completion } from "./completion";
 import { register as config } from "./config";
@@ -12,4 +13,4 @@ import { register as profile } from "./profile";
 import { register as status } from "./status";
 import { register as watch } from "./watch";
 
-export const REGISTRARS: readonly Registrar[] = [init, status, destroy, node, watch, profile, group, config, cert, completion];
+export const REGISTRARS: readonly Registrar[] = [init, status, destroy, node, watch, profile, group, assets, config, cert, completion];

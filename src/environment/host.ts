@@ -7,6 +7,7 @@ import type { ProjectConfig } from "../config/project";
 import type { StateStore } from "../config/state";
 import type { Output } from "../output/output";
 import { ensureTls, tlsPaths } from "../pki";
+import { mirrorFlatcar } from "./assets";
 import { httpSilence, probeMatchboxGrpc, probeMatchboxHttp } from "./matchbox-probes";
 import { type RemoteHost, type SecretSink, connectHost, sshCredentials } from "../remote";
 import { classifySsh } from "../remote/errors";
@@ -170,11 +171,7 @@ export function hostSteps(): Step<HostInit>[] {
       title: "mirroring Flatcar into matchbox's assets",
       skip: (c) => (c.skipAssets ? "--skip-assets" : undefined),
       async run(c) {
-        const { prefetchFlatcar } = await import("../remote/installer");
-        const r = await prefetchFlatcar(c.host!, { channel: c.settings.flatcar.channel, version: c.settings.flatcar.version }, { root: c.root });
-        await c.store.update((s) => {
-          s.host = { ...s.host, flatcar_version: r.version, flatcar_assets: r.assetPath };
-        });
+        const r = await mirrorFlatcar(c.host!, c.store, { channel: c.settings.flatcar.channel, version: c.settings.flatcar.version }, c.root);
         return { changed: r.changed, detail: `Flatcar ${r.version} at ${r.assetPath}` };
       },
     },
