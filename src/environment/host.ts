@@ -11,7 +11,7 @@ import { mirrorFlatcar } from "./assets";
 import { httpSilence, probeMatchboxGrpc, probeMatchboxHttp } from "./matchbox-probes";
 import { type RemoteHost, type SecretSink, connectHost, sshCredentials } from "../remote";
 import { classifySsh } from "../remote/errors";
-import type { HostFacts, HostSettings, MatchboxSource } from "../remote/installer";
+import type { FlatcarAssets, HostFacts, HostSettings, MatchboxSource } from "../remote/installer";
 import { waitFor } from "../wait";
 import type { Step } from "./journal";
 import type { OperatorKey } from "./operator-key";
@@ -30,6 +30,8 @@ export interface HostInit {
   matchbox: MatchboxSource;
   /** Install under this prefix instead of the live system (tests, image building). */
   root?: string;
+  /** The Flatcar release the assets step mirrors. */
+  flatcar: FlatcarAssets;
   skipAssets: boolean;
   /** How long a fresh host may take to answer SSH. */
   sshWaitMs?: number;
@@ -171,7 +173,7 @@ export function hostSteps(): Step<HostInit>[] {
       title: "mirroring Flatcar into matchbox's assets",
       skip: (c) => (c.skipAssets ? "--skip-assets" : undefined),
       async run(c) {
-        const r = await mirrorFlatcar(c.host!, c.store, { channel: c.settings.flatcar.channel, version: c.settings.flatcar.version }, c.root);
+        const r = await mirrorFlatcar(c.host!, c.store, c.flatcar, c.root);
         return { changed: r.changed, detail: `Flatcar ${r.version} at ${r.assetPath}` };
       },
     },

@@ -72,7 +72,7 @@ describe("pxectl assets prefetch", () => {
     writeFileSync(keyFile, "not a key\n");
     const bad = await prefetch("--signing-key", keyFile);
     expect(bad.exitCode).toBe(2);
-    expect(bad.stderr).toContain(`--signing-key ${keyFile}: no armored OpenPGP block found`);
+    expect(bad.stderr).toContain(`--signing-key: ${keyFile}: no armored OpenPGP block found`);
 
     expect((await p.pxectl(["destroy", "--yes"])).exitCode).toBe(0);
   }, 120_000);

@@ -9,17 +9,29 @@ import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FileSystem } from "../../src/config/files";
 import type { State } from "../../src/config/state";
-import { type TestHost, type TestProject, startTestHost, testProject } from "../support/environment";
+import { type FlatcarSource, type TestHost, type TestProject, startTestHost, testProject } from "../support/environment";
+import { publishFlatcar } from "../support/flatcar-release";
+import { TestSigner } from "../support/gpg";
 import { startTestServer } from "../support/sakuracloud/connect";
+import { StaticServer } from "../support/static-server";
 
 let host: TestHost;
+let web: StaticServer;
+let signer: TestSigner;
+let flatcar: FlatcarSource;
 
 beforeAll(async () => {
   host = await startTestHost();
+  web = await StaticServer.start(host.net.gateway);
+  signer = TestSigner.create();
+  publishFlatcar(web, signer, { prefix: "flatcar", version: "4593.2.5" });
+  flatcar = { mirror: `${web.url}/flatcar`, signingKey: signer.publicKey };
 }, 60_000);
 
 afterAll(async () => {
+  await web?.close();
   await host?.stop();
+  signer?.dispose();
 });
 
 /** Point is where a run is stopped: a state write that matches, kept ("after") or lost ("before"). */
@@ -29,8 +41,8 @@ interface Point {
   write: "before" | "after";
 }
 
-// init's journal as it runs with --skip-assets (the assets step is skipped, never started)
-const STEPS = ["operator-key", "cloud-account", "switch", "server", "disk", "disk-edit", "packet-filter", "power-on", "ssh", "switch-nic", "certificates", "install", "verify", "record"];
+// init's journal, every step of it
+const STEPS = ["operator-key", "cloud-account", "switch", "server", "disk", "disk-edit", "packet-filter", "power-on", "ssh", "switch-nic", "certificates", "install", "assets", "verify", "record"];
 const ROLE_OF_STEP: Record<string, string> = { switch: "switch", server: "server", disk: "disk", "packet-filter": "packet_filter" };
 
 const POINTS: Point[] = STEPS.flatMap((step): Point[] => [
@@ -77,11 +89,11 @@ function outline(p: TestProject) {
 describe("pxectl init interrupted at every step", () => {
   it("resumes each time and ends where an uninterrupted init ends; destroy leaves nothing", async () => {
     const reference = await startTestServer();
-    const r = testProject(host, reference);
+    const r = testProject(host, reference, { flatcar });
     expect((await r.init()).exitCode).toBe(0);
 
     const sakura = await startTestServer();
-    const p = testProject(host, sakura);
+    const p = testProject(host, sakura, { flatcar });
     const stops: string[] = [];
     for (const point of POINTS) {
       const ctl = new AbortController();
@@ -99,6 +111,7 @@ describe("pxectl init interrupted at every step", () => {
     expect(end).toEqual(outline(r));
     expect(end.matchbox).toEqual({ grpc_endpoint: `${host.net.address}:8081`, http_endpoint: "http://192.168.0.1:8080" });
     expect(Object.values(end.steps).every((s) => s === "done")).toBe(true);
+    expect(end.rootFiles).toContain("var/lib/matchbox/assets/flatcar/4593.2.5/flatcar_production_pxe.vmlinuz 644");
     const kinds = (s: typeof sakura) => s.inventory().map((i) => `${i.kind} ${i.name.replace(/^9c:a3:ba:.*/, "mac")}`).sort();
     expect(kinds(sakura)).toEqual(kinds(reference)); // one of each: no resource was made twice
 

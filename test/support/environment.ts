@@ -52,13 +52,22 @@ export interface TestProject {
   env: NodeJS.ProcessEnv;
   /** pxectl runs pxectl in-process in the project, with a fake clock unless one is given. */
   pxectl(argv: string[], o?: RunHooks): Promise<CliRun>;
-  /** init runs pxectl init with the test's flags (--root, the local matchbox binary, no assets), JSON output. */
+  /** init runs pxectl init with the test's flags (--root, the local matchbox binary, --skip-assets without a Flatcar source), JSON output. */
   init(o?: RunHooks): Promise<CliRun>;
 }
 
-/** testProject writes pxectl.yaml for the host and the SakuraCloud test server. */
-export function testProject(host: TestHost, sakura: SakuraTestServer): TestProject {
+/** FlatcarSource is where init's assets step mirrors Flatcar from (a test server, a test key). */
+export interface FlatcarSource {
+  mirror: string;
+  /** The armored public key that signed the release. */
+  signingKey: string;
+}
+
+/** testProject writes pxectl.yaml for the host and the SakuraCloud test server; without flatcar, init runs with --skip-assets. */
+export function testProject(host: TestHost, sakura: SakuraTestServer, o: { flatcar?: FlatcarSource } = {}): TestProject {
+  const flatcar = o.flatcar ? ["assets:", "  flatcar:", `    mirror: ${o.flatcar.mirror}`, "    signing_key: flatcar-key.asc"] : [];
   const cwd = tempDir({
+    ...(o.flatcar ? { "flatcar-key.asc": o.flatcar.signingKey } : {}),
     "pxectl.yaml": [
       "name: demo",
       "sakuracloud:",
@@ -69,6 +78,7 @@ export function testProject(host: TestHost, sakura: SakuraTestServer): TestProje
       `  ssh_key: ${host.sshd.clientKey}`,
       "network:",
       "  dns_servers: [192.0.2.53]",
+      ...flatcar,
       "",
     ].join("\n"),
     matchbox: "#!/bin/sh\necho v0.11.0\n", // uploaded as the matchbox binary, asked for its version
@@ -77,7 +87,7 @@ export function testProject(host: TestHost, sakura: SakuraTestServer): TestProje
   const root = seedRoot(tempDir()); // looks like a fresh host: accounts, dpkg database, package files
   const env = { SAKURA_API_ROOT_URL: sakura.rootUrl, SAKURA_ACCESS_TOKEN: sakura.credentials.accessToken, SAKURA_ACCESS_TOKEN_SECRET: sakura.credentials.accessTokenSecret };
   const pxectl: TestProject["pxectl"] = (argv, o = {}) => runCli(argv, { cwd, env, ...o, clock: o.clock ?? new FakeClock() });
-  return { cwd, root, env, pxectl, init: (o) => pxectl(["init", "--root", root, "--matchbox-binary", "matchbox", "--skip-assets", "-o", "json"], o) };
+  return { cwd, root, env, pxectl, init: (run) => pxectl(["init", "--root", root, "--matchbox-binary", "matchbox", ...(o.flatcar ? [] : ["--skip-assets"]), "-o", "json"], run) };
 }
 
 /** HostMatchbox is the matchbox test server running in the host's namespace. */
