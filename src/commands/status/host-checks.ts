@@ -30,6 +30,19 @@ async function unitStates(t: Target, units: readonly string[]): Promise<Map<stri
   return new Map(stdout.trim().split("\n").map((line) => [line.split(" ")[0]!, line.split(" ")[1] || "missing"]));
 }
 
+/** checkServices passes when every unit is active (enabled, under a root prefix, where nothing runs). */
+export async function checkServices(t: Target, units: readonly string[]): Promise<CheckOutcome> {
+  const want = t.live ? "active" : "enabled";
+  const states = await unitStates(t, units);
+  const bad = units.filter((u) => states.get(u) !== want);
+  if (bad.length > 0) {
+    throw new FailedError(`${bad.map((u) => `${u} is ${states.get(u) ?? "missing"}`).join(", ")}${t.live ? "" : ` under ${t.root}`}`, {
+      hint: `pxectl init installs and starts them again${t.live ? `; see journalctl -u ${bad[0]} on the host for why it stopped` : ""}`,
+    });
+  }
+  return pass(t.live ? `${units.join(", ")} active` : `${units.join(", ")} enabled under ${t.root} (installed with --root: nothing runs there)`);
+}
+
 /** hostChecks are ssh, services, http and assets; ssh waits for power on SakuraCloud. */
 export function hostChecks(ctx: Context, found: HostFound, o: { afterPower: boolean }): Check[] {
   return [
@@ -45,19 +58,7 @@ export function hostChecks(ctx: Context, found: HostFound, o: { afterPower: bool
     {
       name: "services",
       needs: ["ssh"],
-      async run() {
-        const t = target(found);
-        const units = [UNITS.matchbox, UNITS.dnsmasq, ...(found.project!.config.network.forward ? [UNITS.nat] : [])];
-        const want = t.live ? "active" : "enabled";
-        const states = await unitStates(t, units);
-        const bad = units.filter((u) => states.get(u) !== want);
-        if (bad.length > 0) {
-          throw new FailedError(`${bad.map((u) => `${u} is ${states.get(u) ?? "missing"}`).join(", ")}${t.live ? "" : ` under ${t.root}`}`, {
-            hint: `pxectl init installs and starts them again${t.live ? `; see journalctl -u ${bad[0]} on the host for why it stopped` : ""}`,
-          });
-        }
-        return pass(t.live ? `${units.join(", ")} active` : `${units.join(", ")} enabled under ${t.root} (installed with --root: nothing runs there)`);
-      },
+      run: () => checkServices(target(found), [UNITS.matchbox, UNITS.dnsmasq, ...(found.project!.config.network.forward ? [UNITS.nat] : [])]),
     },
     {
       name: "http",
