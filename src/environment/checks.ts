@@ -48,7 +48,7 @@ async function withDeadline(check: Check, parent: AbortSignal): Promise<CheckOut
   let onAbort = () => {};
   const expired = new Promise<never>((_, reject) => {
     const interrupted = () => (parent.reason instanceof Error ? parent.reason : new Error("interrupted"));
-    onAbort = () => reject(deadline.aborted ? new TimeoutError(`no answer within ${ms / 1000}s`, { hint: "check the network between you and the host" }) : interrupted());
+    onAbort = () => reject(deadline.aborted ? new TimeoutError(`no answer within ${ms / 1000}s`, { hint: "the network, or what this check asks, is slow or down: run pxectl status again" }) : interrupted());
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort, { once: true });
   });

@@ -43,7 +43,7 @@ describe("runChecks", () => {
 
   it("fails a check that outlives its deadline, without waiting for it", async () => {
     const hung: Check = { name: "grpc", timeoutMs: 20, run: () => new Promise(() => {}) };
-    expect(await runChecks([hung], signal)).toEqual([{ name: "grpc", status: "fail", detail: "no answer within 0.02s", hint: "check the network between you and the host" }]);
+    expect(await runChecks([hung], signal)).toEqual([{ name: "grpc", status: "fail", detail: "no answer within 0.02s", hint: "the network, or what this check asks, is slow or down: run pxectl status again" }]);
   });
 
   it("ends with the interruption on Ctrl-C instead of reporting failed checks", async () => {

@@ -2,13 +2,14 @@
 // Ctrl-C) at the next point of the journal: the moment a step is recorded as started, and,
 // for each cloud resource, right after the API made it but before state recorded its ID.
 // The end state must be the one an uninterrupted init reaches, and destroy must leave
-// nothing in the cloud.
+// nothing in the cloud. Then a real pxectl process killed mid-install, its lock left behind.
 import * as fsp from "node:fs/promises";
-import { lstatSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FileSystem } from "../../src/config/files";
 import type { State } from "../../src/config/state";
+import { spawnCli } from "../support/cli";
 import { type FlatcarSource, type TestHost, type TestProject, startTestHost, testProject } from "../support/environment";
 import { publishFlatcar } from "../support/flatcar-release";
 import { TestSigner } from "../support/gpg";
@@ -120,4 +121,34 @@ describe("pxectl init interrupted at every step", () => {
       expect(server.inventory()).toEqual([]);
     }
   }, 180_000);
+
+  it("resumes after the pxectl process is killed (SIGKILL) half way through installing, its lock left behind", async () => {
+    const sakura = await startTestServer();
+    const p = testProject(host, sakura);
+    const ctl = new AbortController();
+    expect((await p.init({ signal: ctl.signal, fs: interruptingFs(POINTS.find((x) => x.name === "ssh started")!, ctl) })).exitCode).toBe(130);
+
+    // the real process: killed once the installer has put the matchbox binary in place
+    const binary = join(p.root, "usr/local/bin/matchbox");
+    const killed = await spawnCli(p.initArgv, {
+      cwd: p.cwd,
+      env: p.env,
+      onChild: (child) => {
+        const poll = setInterval(() => existsSync(binary) && (clearInterval(poll), child.kill("SIGKILL")), 5);
+        child.once("exit", () => clearInterval(poll));
+      },
+    });
+    expect(killed.exitCode).toBe(128);
+    const state = JSON.parse(readFileSync(join(p.cwd, ".pxectl/state.json"), "utf8")) as State;
+    expect(state.steps["init/install"]?.status).toBe("running");
+    expect(existsSync(join(p.cwd, ".pxectl/lock"))).toBe(true);
+
+    const resumed = await p.init();
+    expect(resumed.exitCode).toBe(0);
+    expect(resumed.stderr).toContain('resuming init: the last run stopped at "install"');
+    const steps = (JSON.parse(resumed.stdout) as { steps: Array<{ id: string; changed: boolean }> }).steps;
+    expect(steps.filter((x) => x.changed).map((x) => x.id)).toEqual(["install", "record"]); // it finished what the killed run began, then recorded the endpoints
+    expect((await p.pxectl(["destroy", "--yes"])).exitCode).toBe(0);
+    expect(sakura.inventory()).toEqual([]);
+  }, 120_000);
 });

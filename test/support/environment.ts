@@ -52,6 +52,8 @@ export interface TestProject {
   env: NodeJS.ProcessEnv;
   /** pxectl runs pxectl in-process in the project, with a fake clock unless one is given. */
   pxectl(argv: string[], o?: RunHooks): Promise<CliRun>;
+  /** initArgv is init's command line in this project (for spawnCli). */
+  initArgv: string[];
   /** init runs pxectl init with the test's flags (--root, the local matchbox binary, --skip-assets without a Flatcar source), JSON output. */
   init(o?: RunHooks): Promise<CliRun>;
 }
@@ -87,7 +89,8 @@ export function testProject(host: TestHost, sakura: SakuraTestServer, o: { flatc
   const root = seedRoot(tempDir()); // looks like a fresh host: accounts, dpkg database, package files
   const env = { SAKURA_API_ROOT_URL: sakura.rootUrl, SAKURA_ACCESS_TOKEN: sakura.credentials.accessToken, SAKURA_ACCESS_TOKEN_SECRET: sakura.credentials.accessTokenSecret };
   const pxectl: TestProject["pxectl"] = (argv, o = {}) => runCli(argv, { cwd, env, ...o, clock: o.clock ?? new FakeClock() });
-  return { cwd, root, env, pxectl, init: (run) => pxectl(["init", "--root", root, "--matchbox-binary", "matchbox", ...(o.flatcar ? [] : ["--skip-assets"]), "-o", "json"], run) };
+  const initArgv = ["init", "--root", root, "--matchbox-binary", "matchbox", ...(o.flatcar ? [] : ["--skip-assets"]), "-o", "json"];
+  return { cwd, root, env, pxectl, initArgv, init: (run) => pxectl(initArgv, run) };
 }
 
 /** HostMatchbox is the matchbox test server running in the host's namespace. */
