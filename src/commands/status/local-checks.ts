@@ -14,7 +14,7 @@ import { hostSettings } from "../../remote/installer/settings";
 /** Found is what earlier checks learned, for the checks that need them (set before they run). */
 export interface Found {
   project?: Project;
-  state?: State;
+  state?: Readonly<State>;
 }
 
 /** EXPIRY_WARNING_DAYS: certificates closer than this to expiry make a warning. */
@@ -23,9 +23,9 @@ export const EXPIRY_WARNING_DAYS = 30;
 const pass = (detail: string): CheckOutcome => ({ status: "pass", detail });
 
 /** localChecks are config, init, certificates, grpc and nodes; certificates are judged at now. */
-export function localChecks(ctx: Context, found: Found, now: Date): Check[] {
-  return [
-    {
+export function localChecks(ctx: Context, found: Found, now: Date): Record<"config" | "init" | "certificates" | "grpc" | "nodes", Check> {
+  return {
+    config: {
       name: "config",
       async run() {
         const project = await ctx.project();
@@ -34,12 +34,12 @@ export function localChecks(ctx: Context, found: Found, now: Date): Check[] {
         return pass(`${ctx.display(project.path)}: environment ${project.config.name} on ${project.config.provider}`);
       },
     },
-    {
+    init: {
       name: "init",
       needs: ["config"],
       async run() {
         const store = await ctx.readState();
-        const state = (found.state = structuredClone(store.state) as State);
+        const state = (found.state = store.state);
         const name = found.project!.config.name;
         const stopped = previousFailure(store, "init");
         const where = stopped ? `pxectl init stopped at "${stopped.step}"${stopped.error ? ` (${stopped.error})` : ""}` : undefined;
@@ -53,7 +53,7 @@ export function localChecks(ctx: Context, found: Found, now: Date): Check[] {
         return pass(`environment ${name}: gRPC ${String(state.matchbox.grpc_endpoint)}, HTTP ${String(state.matchbox.http_endpoint)}`);
       },
     },
-    {
+    certificates: {
       name: "certificates",
       needs: ["init"],
       async run() {
@@ -75,7 +75,7 @@ export function localChecks(ctx: Context, found: Found, now: Date): Check[] {
         return pass(`issued by this project's CA; ${detail}`);
       },
     },
-    {
+    grpc: {
       name: "grpc",
       needs: ["init", "certificates"],
       async run(signal) {
@@ -84,7 +84,7 @@ export function localChecks(ctx: Context, found: Found, now: Date): Check[] {
         return pass(`${settings.endpoint} answers over mutual TLS (${groups} groups)`);
       },
     },
-    {
+    nodes: {
       name: "nodes",
       needs: ["init"],
       run() {
@@ -98,5 +98,5 @@ export function localChecks(ctx: Context, found: Found, now: Date): Check[] {
         return Promise.resolve(pass(`${nodes.length} registered: ${[...stages].map(([s, n]) => `${n} ${s}`).join(", ")}`));
       },
     },
-  ];
+  };
 }

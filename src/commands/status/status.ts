@@ -23,11 +23,11 @@ const FAILED_EXIT = EXIT_CODES.find((e) => e.code === "failed")!.exitCode;
 /** run checks the environment; checks for SakuraCloud are there only when it is the provider. */
 export async function run(options: StatusOptions, ctx: Context): Promise<CommandResult<StatusResult>> {
   const found: CloudFound & HostFound = {};
-  const [config, init, certificates, grpc, nodes] = localChecks(ctx, found, new Date(ctx.clock.now()));
+  const local = localChecks(ctx, found, new Date(ctx.clock.now()));
   // the provider is known only once pxectl.yaml is read; without it, the cloud checks are skipped with config
   const project = await ctx.project().catch(() => undefined);
   const cloud = project?.config.provider !== "existing";
-  const checks = [config!, init!, ...(cloud ? cloudChecks(ctx, found, options) : []), ...hostChecks(ctx, found, { afterPower: cloud }), certificates!, grpc!, nodes!];
+  const checks = [local.config, local.init, ...(cloud ? cloudChecks(ctx, found, options) : []), ...hostChecks(ctx, found, { afterPower: cloud }), local.certificates, local.grpc, local.nodes];
   const results = await runChecks(checks, ctx.signal);
   const ok = results.every((r) => r.status !== "fail");
   return { value: { checks: results, ok }, exitCode: ok ? 0 : FAILED_EXIT, render };
