@@ -10,6 +10,7 @@ import type { CommandModule, Registrar, Runner } from "./command";
 import { type GlobalOptions, RunContext } from "./context";
 import { buildProgram } from "./program";
 import { resolveConfigPath } from "../config/paths";
+import type { FileSystem } from "../config/files";
 
 /** Io is everything a run touches outside itself. */
 export interface Io {
@@ -20,6 +21,8 @@ export interface Io {
   cwd: string;
   signal: AbortSignal;
   clock?: Clock;
+  /** The file system for the project and state; tests wrap it to interrupt a run at a chosen write. */
+  fs?: FileSystem;
 }
 
 function peekOutputMode(argv: readonly string[], env: NodeJS.ProcessEnv): OutputMode {
@@ -107,6 +110,7 @@ class CommandRunner implements Runner {
         out,
         clock,
         signal: io.signal,
+        fs: io.fs,
         command: name || commandPath(command),
         configPath: resolveConfigPath(globals.config, io.env, io.cwd),
         prompt: createPrompter({

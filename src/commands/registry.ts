@@ -1,6 +1,7 @@
 // Every command group, in the order --help lists them. Each registrar is light:
 // it declares flags and points at a module that is imported only when run.
 import type { Registrar } from "../cli/command";
+import { register as assets } from "./assets";
 import { register as cert } from "./cert";
 import { register as completion } from "./completion";
 import { register as config } from "./config";
@@ -10,6 +11,7 @@ import { register as init } from "./init";
 import { register as lab } from "./lab";
 import { register as node } from "./node";
 import { register as profile } from "./profile";
+import { register as status } from "./status";
 import { register as watch } from "./watch";
 
-export const REGISTRARS: readonly Registrar[] = [init, destroy, node, watch, lab, profile, group, config, cert, completion];
+export const REGISTRARS: readonly Registrar[] = [init, status, destroy, node, watch, lab, profile, group, assets, config, cert, completion];

@@ -34,7 +34,7 @@ export interface ProjectConfig {
     forward: boolean;
   };
   matchbox: { version: string; http_port: number; grpc_port: number; binary?: string };
-  assets: { flatcar: { channel: "stable" | "beta" | "alpha" | "lts"; version: string } };
+  assets: { flatcar: { channel: "stable" | "beta" | "alpha" | "lts"; version: string; mirror?: string; signing_key?: string } };
   profiles: { dir: string };
   variables: Record<string, unknown>;
   nodes: { name_prefix: string; core: number; memory_gb: number; disk_gb: number; install_disk: string; install_profile: string; installed_profile: string };

@@ -7,9 +7,11 @@ import type { ProjectConfig } from "../config/project";
 import type { StateStore } from "../config/state";
 import type { Output } from "../output/output";
 import { ensureTls, tlsPaths } from "../pki";
+import { mirrorFlatcar } from "./assets";
+import { httpSilence, probeMatchboxGrpc, probeMatchboxHttp } from "./matchbox-probes";
 import { type RemoteHost, type SecretSink, connectHost, sshCredentials } from "../remote";
 import { classifySsh } from "../remote/errors";
-import type { HostFacts, HostSettings, MatchboxSource } from "../remote/installer";
+import type { FlatcarAssets, HostFacts, HostSettings, MatchboxSource } from "../remote/installer";
 import { waitFor } from "../wait";
 import type { Step } from "./journal";
 import type { OperatorKey } from "./operator-key";
@@ -28,11 +30,11 @@ export interface HostInit {
   matchbox: MatchboxSource;
   /** Install under this prefix instead of the live system (tests, image building). */
   root?: string;
+  /** The Flatcar release the assets step mirrors. */
+  flatcar: FlatcarAssets;
   skipAssets: boolean;
   /** How long a fresh host may take to answer SSH. */
   sshWaitMs?: number;
-  /** verifyGrpc makes one mutual-TLS call to matchbox (injected: grpc loads only when used). */
-  verifyGrpc?: (endpoint: string) => Promise<void>;
   key?: OperatorKey;
   host?: RemoteHost;
   facts?: HostFacts;
@@ -171,23 +173,22 @@ export function hostSteps(): Step<HostInit>[] {
       title: "mirroring Flatcar into matchbox's assets",
       skip: (c) => (c.skipAssets ? "--skip-assets" : undefined),
       async run(c) {
-        const { prefetchFlatcar } = await import("../remote/installer");
-        const r = await prefetchFlatcar(c.host!, { channel: c.settings.flatcar.channel, version: c.settings.flatcar.version }, { root: c.root });
-        await c.store.update((s) => {
-          s.host = { ...s.host, flatcar_version: r.version, flatcar_assets: r.assetPath };
-        });
+        const r = await mirrorFlatcar(c.host!, c.store, c.flatcar, c.root);
         return { changed: r.changed, detail: `Flatcar ${r.version} at ${r.assetPath}` };
       },
     },
     {
       id: "verify",
       title: "checking matchbox from your side",
-      skip: (c) => (c.root ? `installed under ${c.root}: nothing runs there` : undefined),
       async run(c) {
         const e = endpoints(c);
-        await c.host!.exec(`curl -fsS --max-time 10 ${e.http}/boot.ipxe | grep -q '^#!ipxe'`, { label: `GET ${e.http}/boot.ipxe on the host`, idempotent: true });
-        await c.verifyGrpc?.(e.grpc);
-        return { changed: false, detail: `HTTP ${e.http} and gRPC ${e.grpc} answer` };
+        const http = await probeMatchboxHttp(c.host!, e.http);
+        // under a root prefix nothing was started: there is something to check only if another process serves matchbox there
+        if (!http.answered && c.root) return { changed: false, detail: `installed under ${c.root}: nothing answers at ${e.http} (${http.reason})` };
+        if (!http.answered) throw httpSilence(e.http, http.reason);
+        const tls = tlsPaths(c.tlsDir);
+        const groups = await probeMatchboxGrpc({ endpoint: e.grpc, caFile: tls.ca.cert, certFile: tls.client.cert, keyFile: tls.client.key }, { now: new Date(c.clock.now()), signal: c.signal });
+        return { changed: false, detail: `HTTP ${e.http} and gRPC ${e.grpc} answer (${groups} groups)` };
       },
     },
     {

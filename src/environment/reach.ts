@@ -7,8 +7,8 @@ import { StateError } from "../core/errors";
 import { statePaths } from "../config/state";
 import { type RemoteHost, connectHost, sshCredentials } from "../remote";
 
-/** connectRecordedHost opens an SSH connection to the environment's host, key pinned. */
-export async function connectRecordedHost(ctx: Context): Promise<RemoteHost> {
+/** connectRecordedHost opens an SSH connection to the environment's host, key pinned; connectAttempts 1 fails fast (status). */
+export async function connectRecordedHost(ctx: Context, o: { connectAttempts?: number } = {}): Promise<RemoteHost> {
   const state = (await ctx.readState()).state;
   const host = state.host;
   const pinned = (host?.ssh_host_key as { fingerprint?: string } | undefined)?.fingerprint;
@@ -26,6 +26,7 @@ export async function connectRecordedHost(ctx: Context): Promise<RemoteHost> {
     hostKey: { pinned },
     log: (line) => ctx.out.logOnly(line),
     clock: ctx.clock,
+    connectAttempts: o.connectAttempts,
   });
   ctx.defer(() => remote.close());
   return remote;

@@ -12,6 +12,8 @@ import { type RemoteHost, connectHost } from "../../src/remote";
 import { HOST_PATHS, type MatchboxSource, prefetchFlatcar } from "../../src/remote/installer";
 import { ensureMatchboxBinary } from "../../src/remote/installer/matchbox-binary";
 import { Target } from "../../src/remote/installer/target";
+import type { FLATCAR_TEST_FILES} from "../support/flatcar-release";
+import { publishFlatcar } from "../support/flatcar-release";
 import { TestSigner } from "../support/gpg";
 import { TestSshd } from "../support/sshd";
 import { StaticServer } from "../support/static-server";
@@ -110,25 +112,9 @@ describe("matchbox release", () => {
 
 describe("Flatcar prefetch", () => {
   const version = "4593.2.5";
-  const files = {
-    "flatcar_production_pxe.vmlinuz": "kernel",
-    "flatcar_production_pxe_image.cpio.gz": "initrd",
-    "flatcar_production_image.bin.bz2": "disk image",
-  };
   const mirror = (channel: string) => `${web.url}/${channel}`;
   const assets = (channel: string, v = "current") => ({ channel: "stable" as const, version: v, mirror: mirror(channel), key: { armored: signer.publicKey, fingerprint: signer.fingerprint } });
-
-  function publish(channel: string, change: Partial<Record<keyof typeof files, string>> = {}) {
-    const base = `/${channel}/amd64-usr`;
-    web.put(`${base}/current/version.txt`, `FLATCAR_BUILD=4593\nFLATCAR_VERSION=${version}\nFLATCAR_VERSION_ID=${version}\n`);
-    web.put(`${base}/${version}/version.txt`, `FLATCAR_VERSION=${version}\n`);
-    for (const [name, content] of Object.entries(files)) {
-      web.put(`${base}/${version}/${name}`, change[name as keyof typeof files] ?? content);
-      // like releases since 2024, the PXE kernel's signature exists only under the image kernel's name
-      const sig = name === "flatcar_production_pxe.vmlinuz" ? "flatcar_production_image.vmlinuz.sig" : `${name}.sig`;
-      web.put(`${base}/${version}/${sig}`, signer.sign(content));
-    }
-  }
+  const publish = (channel: string, change: Partial<Record<keyof typeof FLATCAR_TEST_FILES, string>> = {}) => publishFlatcar(web, signer, { prefix: channel, version, change });
 
   it("resolves current, downloads, checks every signature, and serves the version under assets", async () => {
     publish("good");

@@ -7,12 +7,30 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeHostKey, isFingerprint, quote } from "../../src/remote";
 import { FLATCAR_SIGNING_KEY } from "../../src/remote/installer";
-import { crc24, dearmor } from "../../src/remote/installer/openpgp";
+import { crc24, dearmor, v4Fingerprint } from "../../src/remote/installer/openpgp";
+import { TestSigner } from "../support/gpg";
 import { tempDir } from "../support/tempdir";
 
 describe("quote", () => {
   it.each(["plain", "with space", "it's", `"double" $HOME \`id\` \\ ; | & * ? [a] ~`, "", "new\nline", "-n"])("survives sh: %j", (word) => {
     expect(execFileSync("sh", ["-c", `printf '%s' ${quote(word)}`], { encoding: "utf8" })).toBe(word);
+  });
+});
+
+describe("v4Fingerprint", () => {
+  it("is the fingerprint gpg prints, for Flatcar's RSA key and a fresh ed25519 key", () => {
+    expect(v4Fingerprint(dearmor(FLATCAR_SIGNING_KEY.armored))).toBe(FLATCAR_SIGNING_KEY.fingerprint);
+    const signer = TestSigner.create();
+    try {
+      expect(v4Fingerprint(dearmor(signer.publicKey))).toBe(signer.fingerprint);
+    } finally {
+      signer.dispose();
+    }
+  });
+
+  it("refuses what is not a public key", () => {
+    expect(() => v4Fingerprint(Buffer.from([0x88, 0x04, 0x00]))).toThrow("the first packet is not a public key");
+    expect(() => v4Fingerprint(Buffer.from("text"))).toThrow("not an OpenPGP key");
   });
 });
 

@@ -66,7 +66,6 @@ describe("hostSettings", () => {
       leaseTime: "12h",
       forward: true,
       matchbox: { version: "v0.11.0", httpPort: 8080, grpcPort: 8081 },
-      flatcar: { channel: "stable", version: "current" },
     });
   });
 

@@ -1,9 +1,10 @@
 // Runs pxectl in-process (main) or as a real process (the bundled dist/pxectl.cjs).
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { main } from "../../src/cli/main";
 import type { Clock } from "../../src/core/clock";
+import type { FileSystem } from "../../src/config/files";
 
 export const BUNDLE = fileURLToPath(new URL("../../dist/pxectl.cjs", import.meta.url));
 
@@ -28,6 +29,7 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
   signal?: AbortSignal;
+  fs?: FileSystem;
 }
 
 /** runCli runs main() with captured streams and a clean environment (no TTY, NO_COLOR). */
@@ -43,12 +45,13 @@ export async function runCli(argv: string[], o: RunOptions): Promise<CliRun> {
     cwd: o.cwd,
     signal: o.signal ?? new AbortController().signal,
     clock: o.clock,
+    fs: o.fs,
   });
   return { exitCode, stdout: stdout.text, stderr: stderr.text };
 }
 
 /** spawnCli runs the bundled CLI as a child process and collects its output. */
-export function spawnCli(argv: string[], o: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; command?: string[] }): Promise<CliRun> {
+export function spawnCli(argv: string[], o: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; command?: string[]; onChild?: (child: ChildProcess) => void }): Promise<CliRun> {
   const [cmd, ...pre] = o.command ?? [process.execPath, BUNDLE];
   return new Promise((resolve, reject) => {
     const child = spawn(cmd!, [...pre, ...argv], { cwd: o.cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...o.env }, stdio: ["pipe", "pipe", "pipe"] });
@@ -57,6 +60,7 @@ export function spawnCli(argv: string[], o: { cwd: string; env?: NodeJS.ProcessE
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     child.on("error", reject);
+    o.onChild?.(child);
     child.on("close", (code, signal) => resolve({ exitCode: code ?? (signal ? 128 : 1), stdout, stderr }));
     child.stdin.end(o.input ?? "");
   });

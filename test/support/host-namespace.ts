@@ -8,6 +8,8 @@ export interface HostNamespace {
   ns: string;
   /** The host's address as the test reaches it (its "public" address). */
   address: string;
+  /** The test's side of the veth pair: the host's default gateway, where test servers it downloads from listen. */
+  gateway: string;
   close(): void;
 }
 
@@ -43,6 +45,7 @@ export function hostNamespace(o: { switchMac: string; switchAddress?: string; sw
   return {
     ns,
     address: `${net}.2`,
+    gateway: `${net}.1`,
     close() {
       ip("netns", "del", ns); // takes the inside end with it, and so the outside end
     },

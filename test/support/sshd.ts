@@ -110,6 +110,11 @@ export class TestSshd {
     return user;
   }
 
+  /** halt stops the server process only, as a host whose sshd died: keys and users stay for stop(). */
+  halt(): Promise<void> {
+    return this.stopProcess();
+  }
+
   async stop(): Promise<void> {
     await this.stopProcess();
     for (const user of this.users.splice(0)) {

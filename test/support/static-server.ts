@@ -15,12 +15,13 @@ export class StaticServer {
     res.end(body ?? "not found\n");
   });
 
-  static async start(): Promise<StaticServer> {
+  /** start listens on a free port of address: loopback, or the test's own side of a namespace's veth. */
+  static async start(address = "127.0.0.1"): Promise<StaticServer> {
     const s = new StaticServer();
-    await new Promise<void>((resolve) => s.server.listen(0, "127.0.0.1", resolve));
-    const address = s.server.address();
-    if (typeof address !== "object" || !address) throw new Error("no port");
-    s.url = `http://127.0.0.1:${address.port}`;
+    await new Promise<void>((resolve) => s.server.listen(0, address, resolve));
+    const bound = s.server.address();
+    if (typeof bound !== "object" || !bound) throw new Error("no port");
+    s.url = `http://${bound.address}:${bound.port}`;
     return s;
   }
 

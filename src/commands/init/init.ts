@@ -6,6 +6,7 @@ import type { Context } from "../../cli/context";
 import { UsageError, StateError } from "../../core/errors";
 import { writeFileAtomic } from "../../config/files";
 import { statePaths } from "../../config/state";
+import { flatcarAssets } from "../../environment/assets";
 import { cloudSteps, type CloudInit } from "../../environment/cloud";
 import { type CloudFlags, openCloud } from "../../environment/cloud-client";
 import { endpoints, hostAddress, hostSteps, type HostInit } from "../../environment/host";
@@ -64,6 +65,7 @@ export async function run(options: InitOptions, ctx: Context): Promise<CommandRe
     secrets: ctx.out.redactor,
     matchbox: matchboxSource(settings, { flag: options.matchboxBinary, cwd: ctx.cwd, projectDir: project.dir }),
     root: options.root,
+    flatcar: await flatcarAssets(project, ctx.display(project.path)),
     skipAssets: Boolean(options.skipAssets),
   };
   ctx.defer(() => host.host?.close());

@@ -1,4 +1,4 @@
-// What the installer needs from pxectl.yaml (network.*, matchbox.*, assets.flatcar.*),
+// What the installer needs from pxectl.yaml (network.*, matchbox.*),
 // checked beyond the schema: addresses that must agree with each other are compared here,
 // so a DHCP range outside the switch network is refused before anything is rendered.
 import type { ProjectConfig } from "../../config/project";
@@ -22,7 +22,6 @@ export interface HostSettings {
   /** Route and NAT the nodes' traffic through the host (network.forward). */
   forward: boolean;
   matchbox: { version: string; httpPort: number; grpcPort: number; binary: string | undefined };
-  flatcar: { channel: "stable" | "beta" | "alpha" | "lts"; version: string };
 }
 
 /** hostSettings reads the installer's settings from a validated project; file names it in errors. */
@@ -55,7 +54,6 @@ export function hostSettings(config: ProjectConfig, file: string): HostSettings 
     domain: n.domain,
     forward: n.forward,
     matchbox: { version: config.matchbox.version, httpPort: config.matchbox.http_port, grpcPort: config.matchbox.grpc_port, binary: config.matchbox.binary },
-    flatcar: { channel: config.assets.flatcar.channel, version: config.assets.flatcar.version },
   };
 }
 
