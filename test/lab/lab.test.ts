@@ -67,6 +67,14 @@ describe.skipIf(skip)("the boot lab", () => {
     const status = await pxectl("lab", "status", "-o", "json");
     ok(status);
     expect((JSON.parse(status.stdout) as { services: Array<{ name: string; running: boolean }> }).services.every((s) => s.running)).toBe(true);
+    // pxectl status checks the lab in place of a cloud and an SSH host
+    const health = await pxectl("status", "-o", "json");
+    expect(health.exitCode, health.stdout).toBe(0);
+    expect((JSON.parse(health.stdout) as { checks: Array<{ name: string; status: string }> }).checks.filter((c) => c.name.startsWith("lab") || c.name === "grpc")).toEqual([
+      expect.objectContaining({ name: "lab", status: "pass" }),
+      expect.objectContaining({ name: "lab programs", status: "pass" }),
+      expect.objectContaining({ name: "grpc", status: "pass" }),
+    ]);
     // the profiles pxectl pushed over the relay are there
     const profiles = await pxectl("profile", "list", "-o", "json");
     ok(profiles);

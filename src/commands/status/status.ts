@@ -8,6 +8,7 @@ import type { CloudFlags } from "../../environment/cloud-client";
 import type { Style } from "../../output/style";
 import { type CloudFound, cloudChecks } from "./cloud-checks";
 import { type HostFound, hostChecks } from "./host-checks";
+import { labChecks } from "./lab-checks";
 import { localChecks } from "./local-checks";
 
 export type StatusOptions = CloudFlags;
@@ -26,8 +27,10 @@ export async function run(options: StatusOptions, ctx: Context): Promise<Command
   const local = localChecks(ctx, found, new Date(ctx.clock.now()));
   // the provider is known only once pxectl.yaml is read; without it, the cloud checks are skipped with config
   const project = await ctx.project().catch(() => undefined);
-  const cloud = project?.config.provider !== "existing";
-  const checks = [local.config, local.init, ...(cloud ? cloudChecks(ctx, found, options) : []), ...hostChecks(ctx, found, { afterPower: cloud }), local.certificates, local.grpc, local.nodes];
+  const provider = project?.config.provider;
+  const cloud = provider !== "existing" && provider !== "lab";
+  const site = provider === "lab" ? labChecks(ctx) : [...(cloud ? cloudChecks(ctx, found, options) : []), ...hostChecks(ctx, found, { afterPower: cloud })];
+  const checks = [local.config, local.init, ...site, local.certificates, local.grpc, local.nodes];
   const results = await runChecks(checks, ctx.signal);
   const ok = results.every((r) => r.status !== "fail");
   return { value: { checks: results, ok }, exitCode: ok ? 0 : FAILED_EXIT, render };
