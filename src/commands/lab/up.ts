@@ -51,6 +51,7 @@ async function findMatchbox(given: string | undefined, env: NodeJS.ProcessEnv): 
 
 /** run starts the lab (writing a lab project first in an empty folder) and boots --vms VMs. */
 export async function run(o: UpOptions, ctx: Context): Promise<CommandResult<UpResult>> {
+  await checkLabPrerequisites({ env: ctx.env, uid: process.getuid?.() ?? 0, firmwares: [o.firmware] });
   const projectWritten = await writeLabProject(ctx.configPath, labNamespace);
   const project = await ctx.project();
   const { config } = project;
@@ -58,7 +59,6 @@ export async function run(o: UpOptions, ctx: Context): Promise<CommandResult<UpR
     throw new UsageError(`${ctx.display(ctx.configPath)} is for provider ${config.provider}; the lab needs provider: lab`, { hint: "run pxectl lab up in an empty folder, or pass --config lab/pxectl.yaml" });
   }
   const settings = hostSettings(config, ctx.display(project.path));
-  await checkLabPrerequisites({ env: ctx.env, uid: process.getuid?.() ?? 0, firmwares: [o.firmware] });
   const matchboxBinary = await findMatchbox(o.matchboxBinary ?? (config.matchbox.binary && resolve(dirname(ctx.configPath), config.matchbox.binary)), ctx.env);
   const store = await ctx.writeState();
   if (labOf(store.state)) await ctx.out.step("stopping the earlier lab", () => stopLab(store));
