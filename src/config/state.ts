@@ -110,8 +110,11 @@ export class StateStore {
   static async read(dir: string, deps: StateDeps): Promise<StateStore> {
     const paths = statePaths(dir);
     const fs = deps.fs ?? nodeFs;
-    const text = await readTextIfExists(paths.state, fs);
-    const state = text === undefined ? emptyState(deps.clock.now()) : parseState(text, deps.display?.(paths.state) ?? paths.state);
+    const display = deps.display?.(paths.state) ?? paths.state;
+    const text = await readTextIfExists(paths.state, fs).catch((e: NodeJS.ErrnoException) => {
+      throw new StateError(`${display} cannot be read (${e.code ?? e.message})`, { cause: e, hint: "it must be a file this user can read; restore it from a backup" });
+    });
+    const state = text === undefined ? emptyState(deps.clock.now()) : parseState(text, display);
     return new StateStore(paths, state, fs, deps.clock, false);
   }
 
