@@ -1,69 +1,35 @@
 // pxectl init and destroy end to end: the SakuraCloud test server for the cloud, a real
-// sshd in a network namespace standing in for the host (its NIC 1 has the MAC the test
-// server gives the first server's second NIC), the installer under --root.
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+// sshd in a network namespace standing in for the host (test/support/init-lab.ts), the
+// installer under --root.
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli";
 import { FakeClock } from "../support/clock";
-import { type HostNamespace, hostNamespace } from "../support/host-namespace";
-import { startSakuraTestServer, type SakuraTestServer } from "../support/sakuracloud/server";
-import { TestSshd, type TestUser } from "../support/sshd";
-import { seedRoot } from "../support/root-prefix";
-import { tempDir } from "../support/tempdir";
+import { type InitLab, SWITCH_MAC, initProject, startInitLab } from "../support/init-lab";
+import { startSakuraTestServer } from "../support/sakuracloud/server";
 
-const SWITCH_MAC = "9c:a3:ba:00:00:02"; // the test server's second MAC: NIC 1 of the first server
-
-let host: HostNamespace;
-let sshd: TestSshd;
-let user: TestUser;
+let lab: InitLab;
 
 beforeAll(async () => {
-  host = hostNamespace({ switchMac: SWITCH_MAC, switchAddress: "192.168.0.1/24" });
-  sshd = await TestSshd.start({ netns: host.ns, listen: host.address });
-  user = sshd.addUser({ sudo: "nopasswd" });
+  lab = await startInitLab();
 }, 60_000);
 
 afterAll(async () => {
-  await sshd?.stop();
-  host?.close();
+  await lab?.close();
 });
-
-function project(sakura: SakuraTestServer) {
-  const cwd = tempDir({
-    "pxectl.yaml": [
-      "name: demo",
-      "sakuracloud:",
-      "  allow_from: [203.0.113.7]",
-      "host:", // the test reaches the host's namespace, not the test server's made-up address
-      `  address: ${host.address}`,
-      `  ssh_user: ${user.name}`,
-      `  ssh_key: ${sshd.clientKey}`,
-      "network:",
-      "  dns_servers: [192.0.2.53]",
-      "",
-    ].join("\n"),
-    matchbox: "#!/bin/sh\necho v0.11.0\n",
-  });
-  const root = seedRoot(tempDir()); // looks like a fresh host: accounts, dpkg database, package files
-  const env = { SAKURA_API_ROOT_URL: sakura.rootUrl, SAKURA_ACCESS_TOKEN: sakura.credentials.accessToken, SAKURA_ACCESS_TOKEN_SECRET: sakura.credentials.accessTokenSecret };
-  const init = (clock = new FakeClock(), signal?: AbortSignal) =>
-    runCli(["init", "--root", root, "--matchbox-binary", "matchbox", "--skip-assets", "-o", "json"], { cwd, env, clock, signal });
-  return { cwd, root, env, init };
-}
 
 describe("pxectl init and destroy", () => {
   it("build the environment, run again without change, and destroy it leaving nothing", async () => {
     const sakura = await startSakuraTestServer();
     try {
-      const p = project(sakura);
-      writeFileSync(join(p.cwd, "matchbox"), "#!/bin/sh\necho v0.11.0\n", { mode: 0o755 });
+      const p = initProject(lab, sakura);
       const first = await p.init();
       expect(first.stderr).not.toMatch(/error/);
       expect(first.exitCode).toBe(0);
       const result = JSON.parse(first.stdout) as { host: { hostKey: string }; matchbox: { grpcEndpoint: string; httpEndpoint: string }; steps: Array<{ id: string; changed: boolean; status: string }> };
-      expect(result.matchbox).toEqual({ grpcEndpoint: `${host.address}:8081`, httpEndpoint: "http://192.168.0.1:8080" });
-      expect(result.host.hostKey).toBe(sshd.hostKeyFingerprint());
+      expect(result.matchbox).toEqual({ grpcEndpoint: `${lab.host.address}:8081`, httpEndpoint: "http://192.168.0.1:8080" });
+      expect(result.host.hostKey).toBe(lab.sshd.hostKeyFingerprint());
       expect(result.steps.map((s) => s.id)).toEqual([
         "operator-key", "cloud-account", "switch", "server", "disk", "disk-edit", "packet-filter", "power-on",
         "ssh", "switch-nic", "certificates", "install", "assets", "verify", "record",
