@@ -6,7 +6,7 @@ import stateSchema from "../../schemas/state.schema.json";
 import type { Clock } from "../core/clock";
 import { ConfigError, StateError, formatProblem } from "../core/errors";
 import { type FileSystem, ensurePrivateDir, nodeFs, readTextIfExists, removeStaleTemps, writeFileAtomic } from "./files";
-import { acquireLock } from "./lock";
+import { type LockOptions, acquireLock } from "./lock";
 import { validateLocated } from "./validate";
 import { parseYaml } from "./yaml";
 
@@ -121,12 +121,12 @@ export class StateStore {
   /** openForWrite takes the lock, then loads; call release() when done. */
   static async openForWrite(
     dir: string,
-    deps: StateDeps & { command: string; lockTimeoutMs: number; signal?: AbortSignal },
+    deps: StateDeps & { command: string; lockTimeoutMs: number; signal?: AbortSignal; onWait?: LockOptions["onWait"] },
   ): Promise<{ store: StateStore; release: () => Promise<void> }> {
     const fs = deps.fs ?? nodeFs;
     const paths = statePaths(dir);
     await ensurePrivateDir(dir, fs);
-    const lock = await acquireLock(paths.lock, { command: deps.command, timeoutMs: deps.lockTimeoutMs, clock: deps.clock, fs, signal: deps.signal });
+    const lock = await acquireLock(paths.lock, { command: deps.command, timeoutMs: deps.lockTimeoutMs, clock: deps.clock, fs, signal: deps.signal, onWait: deps.onWait });
     try {
       await removeStaleTemps(dir, fs);
       const read = await StateStore.read(dir, deps);
