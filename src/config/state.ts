@@ -106,6 +106,8 @@ export class StateStore {
     private readonly writable: boolean,
   ) {}
 
+  private queue: Promise<unknown> = Promise.resolve();
+
   /** read loads the state without locking: for commands that only look. */
   static async read(dir: string, deps: StateDeps): Promise<StateStore> {
     const paths = statePaths(dir);
@@ -143,8 +145,16 @@ export class StateStore {
   }
 
   /** update applies mutate to a copy, validates it and writes it atomically. */
-  async update(mutate: (draft: State) => void): Promise<Readonly<State>> {
-    if (!this.writable) throw new Error("state opened read-only: use StateStore.openForWrite");
+  update(mutate: (draft: State) => void): Promise<Readonly<State>> {
+    if (!this.writable) return Promise.reject(new Error("state opened read-only: use StateStore.openForWrite"));
+    // one write at a time, each on the state the previous one left: concurrent callers
+    // (nodes created in parallel, each recorded at once) would otherwise lose each other's change
+    const write = this.queue.then(() => this.write(mutate));
+    this.queue = write.catch(() => undefined);
+    return write;
+  }
+
+  private async write(mutate: (draft: State) => void): Promise<Readonly<State>> {
     const draft = structuredClone(this.current);
     mutate(draft);
     draft.updated_at = new Date(this.clock.now()).toISOString();
