@@ -57,7 +57,7 @@ export interface InitProject {
 export const ALLOW_FROM = "203.0.113.7";
 
 /** initProject makes a project folder (removed when the test ends, or kept with keep). */
-export function initProject(lab: InitLab, sakura: SakuraTestServer, { keep = false } = {}): InitProject {
+export function initProject(lab: InitLab, sakura: SakuraTestServer, { keep = false, extraSans = [] as string[] } = {}): InitProject {
   const cwd = tempDir(
     {
       "pxectl.yaml": [
@@ -70,6 +70,7 @@ export function initProject(lab: InitLab, sakura: SakuraTestServer, { keep = fal
         `  ssh_key: ${lab.sshd.clientKey}`,
         "network:",
         "  dns_servers: [192.0.2.53]",
+        ...(extraSans.length > 0 ? ["tls:", `  extra_sans: [${extraSans.join(", ")}]`] : []),
         "",
       ].join("\n"),
     },
