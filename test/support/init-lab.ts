@@ -1,6 +1,7 @@
 // What pxectl init needs to run for real in a test: a namespace standing in for the host
 // (its NIC 1 has the MAC the SakuraCloud test server gives the first server's second NIC),
 // a real sshd in it with a sudo user, and a project folder per run with its --root.
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FakeClock } from "./clock";
@@ -32,6 +33,9 @@ export async function startInitLab(): Promise<InitLab> {
       sshd,
       user,
       close: async () => {
+        // runs killed mid-session leave their staging folders (mktemp -d) in /tmp; once the
+        // user is gone its UID is reused, and another test would find them as its own
+        execFileSync("find", ["/tmp", "-maxdepth", "1", "-user", user.name, "-exec", "rm", "-rf", "{}", "+"]);
         await sshd.stop();
         host.close();
       },
