@@ -120,6 +120,7 @@ export class RunContext implements Context {
         command: `pxectl ${this.command}`,
         lockTimeoutMs: this.globals.lockTimeout * 1000,
         signal: this.signal,
+        onWait: (holder) => this.out.info(`waiting up to ${this.globals.lockTimeout}s for pid ${holder.pid} ("${holder.command}") to release the project lock`),
       });
       this.defer(release);
       await this.openRunLog();

@@ -35,6 +35,8 @@ export interface LockOptions {
   isAlive?: (pid: number) => boolean;
   pollMs?: number;
   signal?: AbortSignal;
+  /** Called once, when a live holder makes this run wait: people should know why nothing happens. */
+  onWait?: (holder: LockInfo) => void;
 }
 
 /** processAlive uses signal 0: ESRCH means gone, EPERM means alive but not ours. */
@@ -79,6 +81,7 @@ export async function acquireLock(path: string, o: LockOptions): Promise<Lock> {
   } finally {
     await handle.close();
   }
+  let waited = false;
   try {
     for (;;) {
       try {
@@ -102,6 +105,10 @@ export async function acquireLock(path: string, o: LockOptions): Promise<Lock> {
           `another pxectl run holds the lock: pid ${holder.pid} on ${holder.host}, "${holder.command}", started ${since}s ago`,
           { hint: holder.host === me.host ? "wait for it to finish, or pass --lock-timeout SECONDS to wait" : `it runs on another host; if it is gone, delete ${path}` },
         );
+      }
+      if (holder && !waited) {
+        waited = true;
+        o.onWait?.(holder);
       }
       await o.clock.sleep(o.pollMs ?? 200, o.signal);
     }

@@ -6,7 +6,7 @@ import stateSchema from "../../schemas/state.schema.json";
 import type { Clock } from "../core/clock";
 import { ConfigError, StateError, formatProblem } from "../core/errors";
 import { type FileSystem, ensurePrivateDir, nodeFs, readTextIfExists, removeStaleTemps, writeFileAtomic } from "./files";
-import { acquireLock } from "./lock";
+import { type LockOptions, acquireLock } from "./lock";
 import { validateLocated } from "./validate";
 import { parseYaml } from "./yaml";
 
@@ -107,24 +107,29 @@ export class StateStore {
     private readonly writable: boolean,
   ) {}
 
+  private queue: Promise<unknown> = Promise.resolve();
+
   /** read loads the state without locking: for commands that only look. */
   static async read(dir: string, deps: StateDeps): Promise<StateStore> {
     const paths = statePaths(dir);
     const fs = deps.fs ?? nodeFs;
-    const text = await readTextIfExists(paths.state, fs);
-    const state = text === undefined ? emptyState(deps.clock.now()) : parseState(text, deps.display?.(paths.state) ?? paths.state);
+    const display = deps.display?.(paths.state) ?? paths.state;
+    const text = await readTextIfExists(paths.state, fs).catch((e: NodeJS.ErrnoException) => {
+      throw new StateError(`${display} cannot be read (${e.code ?? e.message})`, { cause: e, hint: "it must be a file this user can read; restore it from a backup" });
+    });
+    const state = text === undefined ? emptyState(deps.clock.now()) : parseState(text, display);
     return new StateStore(paths, state, fs, deps.clock, false);
   }
 
   /** openForWrite takes the lock, then loads; call release() when done. */
   static async openForWrite(
     dir: string,
-    deps: StateDeps & { command: string; lockTimeoutMs: number; signal?: AbortSignal },
+    deps: StateDeps & { command: string; lockTimeoutMs: number; signal?: AbortSignal; onWait?: LockOptions["onWait"] },
   ): Promise<{ store: StateStore; release: () => Promise<void> }> {
     const fs = deps.fs ?? nodeFs;
     const paths = statePaths(dir);
     await ensurePrivateDir(dir, fs);
-    const lock = await acquireLock(paths.lock, { command: deps.command, timeoutMs: deps.lockTimeoutMs, clock: deps.clock, fs, signal: deps.signal });
+    const lock = await acquireLock(paths.lock, { command: deps.command, timeoutMs: deps.lockTimeoutMs, clock: deps.clock, fs, signal: deps.signal, onWait: deps.onWait });
     try {
       await removeStaleTemps(dir, fs);
       const read = await StateStore.read(dir, deps);
@@ -141,8 +146,16 @@ export class StateStore {
   }
 
   /** update applies mutate to a copy, validates it and writes it atomically. */
-  async update(mutate: (draft: State) => void): Promise<Readonly<State>> {
-    if (!this.writable) throw new Error("state opened read-only: use StateStore.openForWrite");
+  update(mutate: (draft: State) => void): Promise<Readonly<State>> {
+    if (!this.writable) return Promise.reject(new Error("state opened read-only: use StateStore.openForWrite"));
+    // one write at a time, each on the state the previous one left: concurrent callers
+    // (nodes created in parallel, each recorded at once) would otherwise lose each other's change
+    const write = this.queue.then(() => this.write(mutate));
+    this.queue = write.catch(() => undefined);
+    return write;
+  }
+
+  private async write(mutate: (draft: State) => void): Promise<Readonly<State>> {
     const draft = structuredClone(this.current);
     mutate(draft);
     draft.updated_at = new Date(this.clock.now()).toISOString();

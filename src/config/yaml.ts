@@ -24,6 +24,16 @@ export interface YamlOptions {
   version?: "1.1" | "1.2";
 }
 
+// maxAliasCount stops a "billion laughs" document; yaml throws a ReferenceError for it
+function toValue(doc: Document.Parsed, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    throw new ConfigError([{ file, message: `invalid YAML: ${e.message.toLowerCase()}` }], { hint: "write the values out instead of expanding aliases (*name) so many times" });
+  }
+}
+
 function docToLocated(doc: Document.Parsed, lc: LineCounter, file: string): Located {
   const pos = (offset: number | undefined): Position | undefined => {
     if (offset === undefined) return undefined;
@@ -32,7 +42,7 @@ function docToLocated(doc: Document.Parsed, lc: LineCounter, file: string): Loca
   };
   return {
     file,
-    value: doc.toJS({ maxAliasCount: 1000 }) as unknown,
+    value: toValue(doc, file),
     locate(path, which = "value") {
       let node: unknown = doc.contents;
       let keyNode: Node | undefined;
@@ -61,8 +71,9 @@ function docToLocated(doc: Document.Parsed, lc: LineCounter, file: string): Loca
   };
 }
 
+// Only the first syntax error: the ones after it are mostly its consequences.
 function syntaxProblems(doc: Document.Parsed, lc: LineCounter, file: string): ConfigProblem[] {
-  return doc.errors.map((e) => {
+  return doc.errors.slice(0, 1).map((e) => {
     const p = lc.linePos(e.pos[0]);
     return { file, line: p.line, column: p.col, message: `invalid YAML: ${e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}` };
   });
@@ -84,7 +95,7 @@ export function parseYamlAll(text: string, file: string, options: YamlOptions = 
   const lc = new LineCounter();
   const docs = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter: lc, version: options.version ?? "1.2" });
   if (!Array.isArray(docs)) return [];
-  const problems = docs.flatMap((d) => syntaxProblems(d, lc, file));
+  const problems = docs.flatMap((d) => syntaxProblems(d, lc, file)).slice(0, 1);
   if (problems.length > 0) throw new ConfigError(problems);
   return docs.filter((d) => d.contents !== null).map((d) => docToLocated(d, lc, file));
 }

@@ -14,9 +14,14 @@ export function checkName(name: string, nodes: Readonly<Record<string, NodeRecor
   return name;
 }
 
-/** checkMac normalises a MAC and refuses one another node has. */
+/** checkMac normalises a MAC and refuses one no network card has, or another node has. */
 export function checkMac(input: string, nodes: Readonly<Record<string, NodeRecord>>): string {
   const mac = parseMac(input);
+  // the first octet's low bit marks a group (multicast, broadcast) address; all zeros is "no address"
+  if (parseInt(mac.slice(0, 2), 16) & 1 || mac === "00:00:00:00:00:00") {
+    const kind = mac === "ff:ff:ff:ff:ff:ff" ? "the broadcast address" : mac.startsWith("00") ? "the all-zero address" : "a multicast address";
+    throw new UsageError(`MAC ${mac} is ${kind}, which no network card has`, { hint: "copy the MAC from the machine's network card (ip link, or its boot screen)" });
+  }
   const owner = Object.entries(nodes).find(([, n]) => n.mac === mac)?.[0];
   if (owner) throw new UsageError(`MAC ${mac} is already node ${owner}`, { hint: `pxectl node show ${owner}` });
   return mac;

@@ -34,6 +34,6 @@ export async function loadClientTls(files: ClientTlsFiles, o: { display: (p: str
   const [caPem, certPem, keyPem] = await Promise.all([readRequired(files.caFile, io), readRequired(files.certFile, io), readRequired(files.keyFile, io)]);
   const ca = parseCertificate(caPem, o.display(files.caFile));
   const cert = parseCertificate(certPem, o.display(files.certFile));
-  checkLeaf({ ca, cert, keyPem, file: o.display(files.certFile), now: o.now, rotate: "--client" });
+  checkLeaf({ ca, cert, keyPem, file: o.display(files.certFile), keyFile: o.display(files.keyFile), role: "client", now: o.now, rotate: "--client" });
   return { caPem, certPem, keyPem };
 }

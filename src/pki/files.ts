@@ -53,7 +53,7 @@ export async function loadLeaf(paths: TlsPaths, role: "server" | "client", o: { 
   const ca = await requireCa(paths, o.display, o.fs);
   const pair = await readPair(paths, role, o.display, o.fs);
   if (!pair) throw new CertificateError(`no ${role} certificate in ${o.display(paths.dir)}`, { hint: `issue one: pxectl cert rotate --${role}` });
-  checkLeaf({ ca: ca.cert, cert: pair.cert, keyPem: pair.keyPem, file: o.display(paths[role].cert), now: o.now, rotate: `--${role}` });
+  checkLeaf({ ca: ca.cert, cert: pair.cert, keyPem: pair.keyPem, file: o.display(paths[role].cert), keyFile: o.display(paths[role].key), role, now: o.now, rotate: `--${role}` });
   return pair;
 }
 

@@ -52,8 +52,10 @@ export function describeCertificate(cert: X509Certificate, now: Date): Certifica
   };
 }
 
-/** checkLeaf verifies that cert is current, signed by ca, and matches its key. */
-export function checkLeaf(o: { ca: X509Certificate; cert: X509Certificate; keyPem: string; file: string; now: Date; rotate: string }): void {
+const EXTENDED_USAGE = { server: "1.3.6.1.5.5.7.3.1", client: "1.3.6.1.5.5.7.3.2" } as const;
+
+/** checkLeaf verifies that cert is current, signed by ca, meant for its role, and matches its key (keyFile names it). */
+export function checkLeaf(o: { ca: X509Certificate; cert: X509Certificate; keyPem: string; file: string; keyFile: string; role: "server" | "client"; now: Date; rotate: string }): void {
   const hint = `re-issue it: pxectl cert rotate ${o.rotate}`;
   if (!o.cert.checkIssued(o.ca) || !o.cert.verify(o.ca.publicKey)) {
     throw new CertificateError(`${o.file} was not issued by this project's CA`, { hint });
@@ -64,12 +66,16 @@ export function checkLeaf(o: { ca: X509Certificate; cert: X509Certificate; keyPe
   if (new Date(o.cert.validFrom) > o.now) {
     throw new CertificateError(`${o.file} is not valid before ${new Date(o.cert.validFrom).toISOString()}`, { hint: "check this machine's clock" });
   }
-  let matches = false;
-  try {
-    const fromKey = createPublicKey(createPrivateKey(o.keyPem)).export({ type: "spki", format: "der" });
-    matches = fromKey.equals(o.cert.publicKey.export({ type: "spki", format: "der" }));
-  } catch {
-    matches = false;
+  // without this check a swapped pair only fails in the TLS handshake, as "cannot reach"
+  const usage = o.cert.keyUsage as string[] | undefined; // Node names the extended key usage so
+  if (usage && !usage.includes(EXTENDED_USAGE[o.role])) {
+    throw new CertificateError(`${o.file} is not a ${o.role} certificate (its extended key usage does not allow ${o.role} authentication)`, { hint });
   }
-  if (!matches) throw new CertificateError(`${o.file} does not match its private key`, { hint });
+  let fromKey: Buffer;
+  try {
+    fromKey = createPublicKey(createPrivateKey(o.keyPem)).export({ type: "spki", format: "der" });
+  } catch {
+    throw new CertificateError(`${o.keyFile} is not a private key in PEM form`, { hint });
+  }
+  if (!fromKey.equals(o.cert.publicKey.export({ type: "spki", format: "der" }))) throw new CertificateError(`${o.file} does not match its private key ${o.keyFile}`, { hint });
 }

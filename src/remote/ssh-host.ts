@@ -18,6 +18,10 @@ import { uploadAtomically } from "./upload";
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const DEFAULT_READY_TIMEOUT_MS = 20_000;
 const KEEPALIVE_MS = 15_000;
+// A run killed mid-session cannot remove its staging folder: the next run removes this
+// user's folders older than an hour (a live run's folder is younger), then makes its own.
+const STAGING_COMMAND =
+  'find "${TMPDIR:-/tmp}" -maxdepth 1 -user "$(id -u)" -name "pxectl-staging.*" -mmin +60 -exec rm -rf {} + 2>/dev/null; mktemp -d -t pxectl-staging.XXXXXXXX';
 
 /** RunRequest is one command as SshHost runs it, after the public options are resolved. */
 interface RunRequest {
@@ -80,7 +84,7 @@ export class SshHost implements RemoteHost {
         user: this.user,
         sftp: () => session.sftp(),
         exec: (command, o) => this.exec(command, { ...o, idempotent: true }),
-        stagingFolder: () => (this.staging ??= this.exec("mktemp -d", { label: "mktemp -d", idempotent: true }).then((r) => r.stdout.trim())),
+        stagingFolder: () => (this.staging ??= this.exec(STAGING_COMMAND, { label: "mktemp -d", idempotent: true }).then((r) => r.stdout.trim())),
       },
       bytes,
       path,

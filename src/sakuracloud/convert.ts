@@ -16,6 +16,17 @@ export function idOf(id: Nullable<WireId>): string {
   });
 }
 
+/** textOf checks a field the API sends as text (a name); undefined and null are refused. */
+function textOf(value: unknown, field: string): string {
+  if (typeof value === "string") return value;
+  throw new CloudApiError(`the SakuraCloud API sent a ${field} that is not text: ${JSON.stringify(value)}`, {
+    hint: "check that SAKURA_API_ROOT_URL points to the SakuraCloud API; if it does, report this as a pxectl bug",
+  });
+}
+
+/** optionalText is textOf for fields that may be absent or null (descriptions): "" then. */
+const optionalText = (value: unknown, field: string): string => (value === undefined || value === null ? "" : textOf(value, field));
+
 const refId = (ref: Nullable<{ ID: WireId }>): string | null => (ref ? idOf(ref.ID) : null);
 const tagsOf = (tags: Nullable<string[]>): string[] => [...(tags ?? [])].sort();
 
@@ -31,8 +42,8 @@ export function unwrap<T>(envelope: unknown, key: string, what: string): T {
 export function toZoneInfo(z: WireZone): ZoneInfo {
   return {
     id: idOf(z.ID),
-    name: z.Name,
-    description: z.Description ?? "",
+    name: textOf(z.Name, "Name"),
+    description: optionalText(z.Description, "Description"),
     region: { id: z.Region ? idOf(z.Region.ID) : "", name: z.Region?.Name ?? "", nameServers: [...(z.Region?.NameServers ?? [])] },
   };
 }
@@ -40,7 +51,7 @@ export function toZoneInfo(z: WireZone): ZoneInfo {
 export function toServerPlan(p: WireServerPlan): ServerPlan {
   return {
     id: idOf(p.ID),
-    name: p.Name,
+    name: textOf(p.Name, "Name"),
     cpu: p.CPU,
     memoryMB: p.MemoryMB,
     generation: p.Generation ?? 0,
@@ -50,7 +61,7 @@ export function toServerPlan(p: WireServerPlan): ServerPlan {
 }
 
 export function toSwitch(s: WireSwitch): Switch {
-  return { id: idOf(s.ID), name: s.Name, description: s.Description ?? "", tags: tagsOf(s.Tags), serverCount: s.ServerCount ?? 0 };
+  return { id: idOf(s.ID), name: textOf(s.Name, "Name"), description: optionalText(s.Description, "Description"), tags: tagsOf(s.Tags), serverCount: s.ServerCount ?? 0 };
 }
 
 export function toNic(i: WireInterface): Nic {
@@ -70,8 +81,8 @@ export function toNic(i: WireInterface): Nic {
 export function toServer(s: WireServer): Server {
   return {
     id: idOf(s.ID),
-    name: s.Name,
-    description: s.Description ?? "",
+    name: textOf(s.Name, "Name"),
+    description: optionalText(s.Description, "Description"),
     tags: tagsOf(s.Tags),
     availability: s.Availability ?? "",
     status: s.Instance?.Status ?? "",
@@ -86,8 +97,8 @@ export function toServer(s: WireServer): Server {
 export function toDisk(d: WireDisk): Disk {
   return {
     id: idOf(d.ID),
-    name: d.Name,
-    description: d.Description ?? "",
+    name: textOf(d.Name, "Name"),
+    description: optionalText(d.Description, "Description"),
     tags: tagsOf(d.Tags),
     availability: d.Availability ?? "",
     sizeMB: d.SizeMB ?? 0,
@@ -101,7 +112,7 @@ export function toDisk(d: WireDisk): Disk {
 export function toArchive(a: WireArchive): Archive {
   return {
     id: idOf(a.ID),
-    name: a.Name,
+    name: textOf(a.Name, "Name"),
     tags: tagsOf(a.Tags),
     availability: a.Availability ?? "",
     scope: a.Scope ?? "",
@@ -111,7 +122,7 @@ export function toArchive(a: WireArchive): Archive {
 }
 
 export function toSSHKey(k: WireSSHKey): SSHKey {
-  return { id: idOf(k.ID), name: k.Name, description: k.Description ?? "", publicKey: k.PublicKey ?? "", fingerprint: k.Fingerprint ?? "" };
+  return { id: idOf(k.ID), name: textOf(k.Name, "Name"), description: optionalText(k.Description, "Description"), publicKey: k.PublicKey ?? "", fingerprint: k.Fingerprint ?? "" };
 }
 
 function toRule(e: WireExpression): PacketFilterRule {
@@ -136,5 +147,5 @@ export function fromRule(r: PacketFilterRule): WireExpression {
 }
 
 export function toPacketFilter(p: WirePacketFilter): PacketFilter {
-  return { id: idOf(p.ID), name: p.Name, description: p.Description ?? "", rules: (p.Expression ?? []).map(toRule) };
+  return { id: idOf(p.ID), name: textOf(p.Name, "Name"), description: optionalText(p.Description, "Description"), rules: (p.Expression ?? []).map(toRule) };
 }

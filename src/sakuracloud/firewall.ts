@@ -25,7 +25,8 @@ export function hostFilterRules(allowFrom: readonly string[], grpcPort: number):
   rules.push(
     { protocol: "icmp", action: "allow" },
     { protocol: "fragment", action: "allow" },
-    { protocol: "udp", sourcePort: "123", action: "allow", description: "pxectl: NTP replies" },
+    // to port 123 only: "from port 123" alone would let any UDP port be reached by a packet claiming it
+    { protocol: "udp", sourcePort: "123", destinationPort: "123", action: "allow", description: "pxectl: NTP replies" },
     { protocol: "tcp", destinationPort: EPHEMERAL_PORTS, action: "allow", description: "pxectl: replies to the host" },
     { protocol: "udp", destinationPort: EPHEMERAL_PORTS, action: "allow", description: "pxectl: replies to the host" },
     { protocol: "ip", action: "deny", description: "pxectl: deny the rest" },

@@ -44,6 +44,14 @@ describe("state files", () => {
     expect(again.state).toMatchObject({ schema_version: STATE_SCHEMA_VERSION, env: "demo" });
   });
 
+  it("applies concurrent updates one after the other: none is lost", async () => {
+    const dir = join(tempDir(), ".pxectl");
+    const { store, release } = await StateStore.openForWrite(dir, { clock: new FakeClock(), command: "test", lockTimeoutMs: 0 });
+    await Promise.all(["a", "b", "c"].map((name, i) => store.update((s) => void (s.nodes[name] = { mac: `52:54:00:00:00:0${i + 1}` }))));
+    await release();
+    expect(Object.keys(JSON.parse(readFileSync(join(dir, "state.json"), "utf8")).nodes).sort()).toEqual(["a", "b", "c"]);
+  });
+
   it("keeps key files 0600 even under a permissive umask", async () => {
     const dir = tempDir();
     const old = process.umask(0o000);

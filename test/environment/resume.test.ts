@@ -9,7 +9,7 @@ import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FileSystem } from "../../src/config/files";
 import type { State } from "../../src/config/state";
-import { spawnCli } from "../support/cli";
+import { startCli } from "../support/cli";
 import { type FlatcarSource, type TestHost, type TestProject, startTestHost, testProject } from "../support/environment";
 import { publishFlatcar } from "../support/flatcar-release";
 import { TestSigner } from "../support/gpg";
@@ -130,15 +130,10 @@ describe("pxectl init interrupted at every step", () => {
 
     // the real process: killed once the installer has put the matchbox binary in place
     const binary = join(p.root, "usr/local/bin/matchbox");
-    const killed = await spawnCli(p.initArgv, {
-      cwd: p.cwd,
-      env: p.env,
-      onChild: (child) => {
-        const poll = setInterval(() => existsSync(binary) && (clearInterval(poll), child.kill("SIGKILL")), 5);
-        child.once("exit", () => clearInterval(poll));
-      },
-    });
-    expect(killed.exitCode).toBe(128);
+    const running = startCli(p.initArgv, { cwd: p.cwd, env: p.env });
+    const poll = setInterval(() => existsSync(binary) && (clearInterval(poll), running.kill("SIGKILL")), 5);
+    const killed = await running.result.finally(() => clearInterval(poll));
+    expect(killed.exitCode).toBe(137);
     const state = JSON.parse(readFileSync(join(p.cwd, ".pxectl/state.json"), "utf8")) as State;
     expect(state.steps["init/install"]?.status).toBe("running");
     expect(existsSync(join(p.cwd, ".pxectl/lock"))).toBe(true);

@@ -1,5 +1,5 @@
 // Runs pxectl in-process (main) or as a real process (the bundled dist/pxectl.cjs).
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { main } from "../../src/cli/main";
@@ -50,18 +50,31 @@ export async function runCli(argv: string[], o: RunOptions): Promise<CliRun> {
   return { exitCode, stdout: stdout.text, stderr: stderr.text };
 }
 
-/** spawnCli runs the bundled CLI as a child process and collects its output. */
-export function spawnCli(argv: string[], o: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; command?: string[]; onChild?: (child: ChildProcess) => void }): Promise<CliRun> {
+/** RunningCli is a pxectl child process: its result, and a way to kill it. */
+export interface RunningCli {
+  pid: number;
+  result: Promise<CliRun>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+/** startCli starts the bundled CLI as a child process (or o.command instead of node and the bundle). */
+export function startCli(argv: string[], o: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; command?: string[] }): RunningCli {
   const [cmd, ...pre] = o.command ?? [process.execPath, BUNDLE];
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd!, [...pre, ...argv], { cwd: o.cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...o.env }, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(cmd!, [...pre, ...argv], { cwd: o.cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...o.env }, stdio: ["pipe", "pipe", "pipe"] });
+  const result = new Promise<CliRun>((resolve, reject) => {
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     child.on("error", reject);
-    o.onChild?.(child);
-    child.on("close", (code, signal) => resolve({ exitCode: code ?? (signal ? 128 : 1), stdout, stderr }));
-    child.stdin.end(o.input ?? "");
+    child.on("close", (code, signal) => resolve({ exitCode: code ?? (signal ? 128 + (signal === "SIGKILL" ? 9 : 15) : 1), stdout, stderr }));
   });
+  child.stdin.on("error", () => undefined); // a child killed early closes its stdin under us
+  child.stdin.end(o.input ?? "");
+  return { pid: child.pid!, result, kill: (signal = "SIGKILL") => void child.kill(signal) };
+}
+
+/** spawnCli runs the bundled CLI as a child process and collects its output. */
+export function spawnCli(argv: string[], o: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; command?: string[] }): Promise<CliRun> {
+  return startCli(argv, o).result;
 }

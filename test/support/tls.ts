@@ -8,13 +8,13 @@ import { type TlsPaths, ensureTls, tlsPaths } from "../../src/pki";
 const cache = new Map<string, Promise<TlsPaths>>();
 
 /** testPki returns a folder with ca/server/client files; server SANs cover loopback. */
-export function testPki(name = "default", sans: readonly string[] = ["127.0.0.1", "localhost"]): Promise<TlsPaths> {
-  const key = `${name}|${sans.join(",")}`;
+export function testPki(name = "default", sans: readonly string[] = ["127.0.0.1", "localhost"], validityDays = 30): Promise<TlsPaths> {
+  const key = `${name}|${sans.join(",")}|${validityDays}`;
   let p = cache.get(key);
   if (!p) {
     p = (async () => {
       const paths = tlsPaths(join(mkdtempSync(join(tmpdir(), `pxectl-pki-${name}-`)), "tls"));
-      await ensureTls(paths, { env: name, serverSans: sans, validityDays: 30, now: new Date() });
+      await ensureTls(paths, { env: name, serverSans: sans, validityDays, now: new Date() });
       return paths;
     })();
     cache.set(key, p);

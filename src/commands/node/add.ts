@@ -9,6 +9,7 @@ import type { MatchboxOverrides } from "../../matchbox/connect";
 import { createCloudNodes, powerOnAll } from "../../nodes/cloud";
 import { checkMac, checkName, nextNames, parseMeta } from "../../nodes/register";
 import { renderTable } from "../../output/table";
+import projectSchema from "../../../schemas/pxectl.schema.json";
 import { push } from "../profile/apply";
 
 export interface AddOptions extends MatchboxOverrides, CloudFlags {
@@ -56,6 +57,10 @@ export async function run(o: AddOptions, ctx: Context): Promise<CommandResult<Ad
   if (o.create) {
     if (o.mac || o.name) throw new UsageError("--create makes the machines: it takes no --mac or --name", { hint: "use --count and --name-prefix" });
     if (config.provider !== "sakuracloud") throw new UsageError("--create needs provider: sakuracloud", { hint: "register your machines with --mac" });
+    const diskSizes = projectSchema.properties.nodes.properties.disk_gb.enum as readonly number[];
+    if (o.diskSize !== undefined && !diskSizes.includes(o.diskSize)) {
+      throw new UsageError(`--disk-size ${o.diskSize}: SakuraCloud has no disk of that size`, { hint: `use one of ${diskSizes.join(", ")} (GB)` });
+    }
     const switchId = store.state.resources.switch?.id;
     if (!switchId) throw new StateError("the environment has no switch yet", { hint: "run pxectl init first" });
     api = await openCloud(ctx, config, o);

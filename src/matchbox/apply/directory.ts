@@ -139,14 +139,20 @@ export async function loadProfileDirectory(dir: string, o: { fs: FileSystem; dis
         profiles.push({ id: raw.id, name: raw.name ?? "", boot, config, where: w });
       } else {
         const selector: Record<string, string> = {};
+        let badMac = false;
         for (const [k, v] of Object.entries(raw.selector ?? {})) {
           if (k.toLowerCase() !== "mac") selector[k] = String(v);
           else {
             const mac = normalizeMac(String(v));
             if (mac) selector[k] = mac;
-            else problems.push(at(w, ["selector", k], `invalid MAC address "${String(v)}"; use 6 hex octets such as 52:54:00:a1:9c:ae (any of : - . separators)`));
+            else {
+              badMac = true;
+              problems.push(at(w, ["selector", k], `invalid MAC address "${String(v)}"; use 6 hex octets such as 52:54:00:a1:9c:ae (any of : - . separators)`));
+            }
           }
         }
+        // without its MAC the selector would clash with others': one problem, not two
+        if (badMac) return;
         groups.push({ id: raw.id, name: raw.name ?? "", profile: raw.profile, selector, metadata: raw.metadata ?? {}, where: w });
       }
     });

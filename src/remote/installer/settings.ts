@@ -36,6 +36,9 @@ export function hostSettings(config: ProjectConfig, file: string): HostSettings 
     checkHostAddress(network, switchAddress, config.host?.private_address ? "host.private_address" : "network.address", problem);
     if (n.dhcp === "full") checkRange(network, n.dhcp_range, switchAddress, problem);
   }
+  for (const [i, source] of (config.sakuracloud.allow_from ?? []).entries()) {
+    if ((source.includes("/") ? parseNetwork(source) : parseIpv4(source)) === undefined) problem(`sakuracloud.allow_from[${i}]`, `${source} is not an IPv4 address or CIDR`);
+  }
   for (const [i, dns] of (n.dns_servers ?? []).entries()) {
     if (parseIpv4(dns) === undefined) problem(`network.dns_servers[${i}]`, `${dns} is not an IPv4 address`);
   }

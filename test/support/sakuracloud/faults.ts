@@ -36,7 +36,7 @@ export interface ScriptedFault {
 }
 
 /** mulberry32 is a small seeded generator: the same seed injects the same faults. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

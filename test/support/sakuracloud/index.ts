@@ -3,5 +3,6 @@
 export {
   DEFAULT_TEST_CREDENTIALS, type InventoryItem, type RequestLogEntry, type SakuraTestServer, type SakuraTestServerOptions, type TestCredentials, startSakuraTestServer,
 } from "./server";
+export type { Answer, AnswerOverride } from "./answers";
 export { type FaultKind, type FaultOptions, type ScriptedFault, parseFaults } from "./faults";
 export type { TickMode } from "./timeline";

@@ -5,6 +5,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ApiError, badRequest, busy, locked, notFound, unauthorized } from "./api-error";
+import { type AnswerOverride, AnswerOverrides } from "./answers";
 import { type FaultKind, type FaultOptions, Faults, type ScriptedFault } from "./faults";
 import type { Kind } from "./records";
 import { type ApiRequest, type Reply, type Ticks, type World, done } from "./resources/common";
@@ -67,6 +68,8 @@ export interface SakuraTestServer {
   /** script makes the next matching requests fail in a chosen way. */
   script(fault: ScriptedFault): void;
   setFaults(faults: FaultOptions): void;
+  /** override rewrites the answers of matching requests; call the result to remove it. */
+  override(o: AnswerOverride): () => void;
   tick(n?: number): void;
   close(): Promise<void>;
 }
@@ -94,6 +97,7 @@ export async function startSakuraTestServer(o: SakuraTestServerOptions = {}): Pr
   const world: World = { store, timeline, ticks: { diskCopy: 3, powerOn: 3, powerOff: 3, ...o.ticks } };
   const faults = new Faults(o.faults);
   const requests: RequestLogEntry[] = [];
+  const overrides = new AnswerOverrides();
 
   function handle(r: ApiRequest): Reply {
     const match = matchRoute(r.method, r.path);
@@ -106,10 +110,11 @@ export async function startSakuraTestServer(o: SakuraTestServerOptions = {}): Pr
     const [, zone = "", path = ""] = ROUTE.exec(url.pathname) ?? [];
     const entry: RequestLogEntry = { seq: requests.length + 1, at: Date.now(), method: req.method ?? "GET", zone, path, query: undefined, body: undefined, status: 0 };
     requests.push(entry);
-    const send = (reply: Reply) => {
+    const send = (original: Reply) => {
+      const reply = overrides.apply(entry.method, path, original);
       entry.status = reply.status;
       res.writeHead(reply.status, { "Content-Type": "application/json; charset=UTF-8" });
-      res.end(encode(reply.body, { bigintIds: req.headers["x-sakura-bigint-as-int"] === "1" }));
+      res.end(typeof reply.body === "string" ? reply.body : encode(reply.body, { bigintIds: req.headers["x-sakura-bigint-as-int"] === "1" }));
     };
     const drop = () => {
       entry.status = "dropped";
@@ -164,6 +169,7 @@ export async function startSakuraTestServer(o: SakuraTestServerOptions = {}): Pr
     inventory: () => store.created().map((r) => ({ zone: r.zone, kind: r.kind, id: r.id, name: r.kind === "interface" ? r.mac : r.name })),
     script: (f) => faults.script(f),
     setFaults: (f) => faults.set(f),
+    override: (o) => overrides.add(o),
     tick: (n) => timeline.tick(n),
     close: () =>
       new Promise<void>((resolve) => {
