@@ -41,6 +41,8 @@ export class Tracker {
   private readonly stuckOptions: StuckOptions;
   /** The newest time a log line carried. */
   private newestAt = -Infinity;
+  /** MAC-less request lines judged recently (time, kind, path), so a replay of one is not judged again. */
+  private readonly recentMacless = new Map<string, number>();
   /**
    * The host's clock minus ours: lines carry the host's time, signals and ticks ours. Each
    * line received gives the offset minus its delay; the largest is the best estimate.
@@ -137,6 +139,14 @@ export class Tracker {
     // Who could have sent a request is judged on the nodes as they are now: a line older than
     // the newest one seen (a replay, a late stream) was judged among other nodes then.
     if (o.kind !== "request" || o.at < this.newestAt - LATE_LINE_MS) return undefined;
+    // the same request line seen again (a replayed window of the log) was judged the first time
+    const key = `${o.at} ${o.request} ${o.path}`;
+    if (this.recentMacless.has(key)) return undefined;
+    this.recentMacless.set(key, o.at);
+    for (const [k, at] of this.recentMacless) {
+      if (at >= this.newestAt - LATE_LINE_MS) break;
+      this.recentMacless.delete(k);
+    }
     // an install takes minutes between its steps; the PXE steps take seconds
     const window = o.request === "install-image" ? this.stuckOptions.stallMs : this.stuckOptions.bootStepMs;
     return senderOf(o.request, o.at, this.byStage, window);

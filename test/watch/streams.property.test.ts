@@ -130,6 +130,8 @@ describe("generated streams", () => {
         }
         expectImplied(s, run(plans, delivered));
       }),
+      // once found: a replayed kernel request was attributed a second time, to another machine
+      { examples: [[[{ firmware: "ipxe-rom", spelling: "hexhyp", reach: 2, startMs: 0, stepMs: 2000 }, { firmware: "uefi", spelling: "hexhyp", reach: 2, startMs: 0, stepMs: 2000 }, { firmware: "ipxe-rom", spelling: "hexhyp", reach: 3, startMs: 1983, stepMs: 2000 }], 0, [[261926599, 27, 0]]]] },
     );
   });
 
