@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseState } from "../../src/config/state";
 import { tlsPaths } from "../../src/pki";
 import { BUNDLE, type CliRun, startCli } from "../support/cli";
-import { type InitLab, initProject, startInitLab } from "../support/init-lab";
+import { type TestHost, startTestHost, testProject } from "../support/environment";
 import { startTestMatchbox } from "../support/matchbox-harness";
 import { type SakuraTestServer, startSakuraTestServer } from "../support/sakuracloud";
 import { mulberry32 } from "../support/sakuracloud/faults";
@@ -23,14 +23,14 @@ const PRELOAD = fileURLToPath(new URL("../support/children/time-scale.mjs", impo
 const COMMAND = [process.execPath, "--import", PRELOAD, BUNDLE];
 const PROFILES = "kind: profile\nid: flatcar-install\nboot:\n  kernel: /k\n---\nkind: profile\nid: flatcar\nboot:\n  kernel: /k\n";
 
-let lab: InitLab;
+let lab: TestHost;
 
 beforeAll(async () => {
-  lab = await startInitLab();
+  lab = await startTestHost();
 }, 60_000);
 
 afterAll(async () => {
-  await lab?.close();
+  await lab?.stop();
 });
 
 interface Tally {
@@ -85,7 +85,7 @@ describe("crash and resume", () => {
       // a test server per chain: its first server gets the MAC the lab's host NIC has
       const sakura = await startSakuraTestServer();
       try {
-        const p = initProject(lab, sakura, { extraSans: ["127.0.0.1"] });
+        const p = testProject(lab, sakura, { extraSans: ["127.0.0.1"] });
         const env = { ...p.env, PXECTL_TEST_TIME_SCALE: "20" };
         mkdirSync(join(p.cwd, "profiles"));
         writeFileSync(join(p.cwd, "profiles/boot.yaml"), PROFILES);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseState } from "../../src/config/state";
 import { type CliRun, runCli } from "../support/cli";
 import { FakeClock } from "../support/clock";
-import { type InitLab, initProject, startInitLab } from "../support/init-lab";
+import { type TestHost, startTestHost, testProject } from "../support/environment";
 import { type TestMatchbox, exampleProject, startTestMatchbox } from "../support/matchbox-harness";
 import { STACK_TRACE, oneLineErrorProblems } from "../support/outcome";
 import { startSakuraTestServer } from "../support/sakuracloud";
@@ -16,14 +16,14 @@ import { startSakuraTestServer } from "../support/sakuracloud";
 const SEED = Number(process.env.PXECTL_FAULTS_SEED ?? 3);
 const tally = { commands: 0, failures: 0, faulted: 0 };
 
-let lab: InitLab;
+let lab: TestHost;
 
 beforeAll(async () => {
-  lab = await startInitLab();
+  lab = await startTestHost();
 }, 60_000);
 
 afterAll(async () => {
-  await lab?.close();
+  await lab?.stop();
   if (tally.commands > 0) process.stderr.write(`faults: ${tally.commands} commands run, ${tally.failures} failed and were resumed, ${tally.faulted} requests faulted\n`);
 });
 
@@ -46,10 +46,10 @@ describe("faults", () => {
   it("init and destroy get through busy, locked, dropped and slow SakuraCloud answers", async () => {
     const sakura = await startSakuraTestServer({ faults: { busy: 0.07, locked: 0.03, dropBefore: 0.01, dropAfter: 0.01, latencyMs: 1, latencyJitterMs: 10, seed: SEED } });
     try {
-      const p = initProject(lab, sakura);
+      const p = testProject(lab, sakura);
       const stateFile = join(p.cwd, ".pxectl/state.json");
-      await untilDone(() => p.init(new FakeClock()), stateFile);
-      const again = await untilDone(() => p.init(new FakeClock()), stateFile);
+      await untilDone(() => p.init({ clock: new FakeClock() }), stateFile);
+      const again = await untilDone(() => p.init({ clock: new FakeClock() }), stateFile);
       expect((JSON.parse(again.stdout) as { steps: Array<{ changed: boolean; id: string }> }).steps.filter((s) => s.changed).map((s) => s.id)).toEqual([]);
       expect(sakura.inventory().map((i) => i.kind).sort()).toEqual(["disk", "interface", "interface", "packetfilter", "server", "switch"]);
       await untilDone(() => runCli(["destroy", "--yes"], { cwd: p.cwd, env: p.env, clock: new FakeClock() }), stateFile);

@@ -10,20 +10,20 @@ import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliRun, runCli, spawnCli } from "../support/cli";
 import { FakeClock } from "../support/clock";
-import { ALLOW_FROM, type InitLab, initProject, startInitLab } from "../support/init-lab";
+import { ALLOW_FROM, type TestHost, startTestHost, testProject } from "../support/environment";
 import { startTestMatchbox } from "../support/matchbox-harness";
 import type { ExpressionRecord, InterfaceRecord, PacketFilterRecord, ServerRecord } from "../support/sakuracloud/records";
 import { startSakuraTestServer } from "../support/sakuracloud";
 import { testPki } from "../support/tls";
 
-let lab: InitLab;
+let lab: TestHost;
 
 beforeAll(async () => {
-  lab = await startInitLab();
+  lab = await startTestHost();
 }, 60_000);
 
 afterAll(async () => {
-  await lab?.close();
+  await lab?.stop();
 });
 
 /** files lists every file below dir, relative to it. */
@@ -55,7 +55,7 @@ describe("secrets", () => {
     const credentials = { accessToken: `tok-${randomBytes(12).toString("hex")}`, accessTokenSecret: `sec-${randomBytes(12).toString("hex")}` };
     const sakura = await startSakuraTestServer({ credentials });
     try {
-      const p = initProject(lab, sakura);
+      const p = testProject(lab, sakura);
       const runs: CliRun[] = [];
       const run = async (argv: string[], o: { spawn?: boolean; env?: NodeJS.ProcessEnv } = {}) => {
         const env = { ...p.env, ...o.env };

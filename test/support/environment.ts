@@ -3,7 +3,7 @@
 // server gives the first server's second NIC), a project whose installer writes under a
 // root prefix, and the matchbox test server run inside the namespace on what init
 // installed there, as matchbox.service would.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { chmodSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,7 +34,14 @@ export async function startTestHost(): Promise<TestHost> {
   try {
     const sshd = await TestSshd.start({ netns: net.ns, listen: net.address });
     const user = sshd.addUser({ sudo: "nopasswd" });
-    return { net, sshd, user, stop: async () => (await sshd.stop(), net.close()) };
+    const stop = async () => {
+      // runs killed mid-session leave their staging folders (mktemp -d) in /tmp; once the
+      // user is gone its UID is reused, and another test would find them as its own
+      execFileSync("find", ["/tmp", "-maxdepth", "1", "-user", user.name, "-exec", "rm", "-rf", "{}", "+"]);
+      await sshd.stop();
+      net.close();
+    };
+    return { net, sshd, user, stop };
   } catch (e) {
     net.close();
     throw e;
@@ -65,15 +72,27 @@ export interface FlatcarSource {
   signingKey: string;
 }
 
-/** testProject writes pxectl.yaml for the host and the SakuraCloud test server; without flatcar, init runs with --skip-assets. */
-export function testProject(host: TestHost, sakura: SakuraTestServer, o: { flatcar?: FlatcarSource } = {}): TestProject {
+/** ALLOW_FROM is the operator address every test project lets through its packet filter. */
+export const ALLOW_FROM = "203.0.113.7";
+
+/** ProjectOptions: a Flatcar source (else init runs with --skip-assets), more server SANs, folders kept after the test. */
+export interface ProjectOptions {
+  flatcar?: FlatcarSource;
+  extraSans?: string[];
+  keep?: boolean;
+}
+
+/** testProject writes pxectl.yaml for the host and the SakuraCloud test server. */
+export function testProject(host: TestHost, sakura: SakuraTestServer, o: ProjectOptions = {}): TestProject {
   const flatcar = o.flatcar ? ["assets:", "  flatcar:", `    mirror: ${o.flatcar.mirror}`, "    signing_key: flatcar-key.asc"] : [];
+  const sans = o.extraSans?.length ? ["tls:", `  extra_sans: [${o.extraSans.join(", ")}]`] : [];
+  const keep = { keep: o.keep ?? false };
   const cwd = tempDir({
     ...(o.flatcar ? { "flatcar-key.asc": o.flatcar.signingKey } : {}),
     "pxectl.yaml": [
       "name: demo",
       "sakuracloud:",
-      "  allow_from: [203.0.113.7]",
+      `  allow_from: [${ALLOW_FROM}]`,
       "host:", // the test reaches the host's namespace, not the test server's made-up address
       `  address: ${host.net.address}`,
       `  ssh_user: ${host.user.name}`,
@@ -81,12 +100,13 @@ export function testProject(host: TestHost, sakura: SakuraTestServer, o: { flatc
       "network:",
       "  dns_servers: [192.0.2.53]",
       ...flatcar,
+      ...sans,
       "",
     ].join("\n"),
     matchbox: "#!/bin/sh\necho v0.11.0\n", // uploaded as the matchbox binary, asked for its version
-  });
+  }, keep);
   chmodSync(join(cwd, "matchbox"), 0o755);
-  const root = seedRoot(tempDir()); // looks like a fresh host: accounts, dpkg database, package files
+  const root = seedRoot(tempDir({}, keep)); // looks like a fresh host: accounts, dpkg database, package files
   const env = { SAKURA_API_ROOT_URL: sakura.rootUrl, SAKURA_ACCESS_TOKEN: sakura.credentials.accessToken, SAKURA_ACCESS_TOKEN_SECRET: sakura.credentials.accessTokenSecret };
   const pxectl: TestProject["pxectl"] = (argv, o = {}) => runCli(argv, { cwd, env, ...o, clock: o.clock ?? new FakeClock() });
   const initArgv = ["init", "--root", root, "--matchbox-binary", "matchbox", ...(o.flatcar ? [] : ["--skip-assets"]), "-o", "json"];
