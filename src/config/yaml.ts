@@ -1,7 +1,10 @@
 // YAML with positions: every value can be traced back to its line and column, so
-// schema errors point at the offending key, not just at the file.
+// schema errors point at the offending key, not just at the file. Values come from a fast
+// reading (yaml-fast.ts) when it is sure of them; positions always come from `yaml`,
+// which reads the text only when one is asked for.
 import { type Document, LineCounter, type Node, isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument } from "yaml";
 import { ConfigError, type ConfigProblem } from "../core/errors";
+import { fastLoad, fastLoadAll } from "./yaml-fast";
 
 export type PathSegment = string | number;
 
@@ -83,8 +86,18 @@ const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true } as
 
 /** parseYaml parses one YAML document or throws a ConfigError with positions. */
 export function parseYaml(text: string, file: string, options: YamlOptions = {}): Located {
+  const version = options.version ?? "1.2";
+  const fast = fastLoad(text, version);
+  if (fast) {
+    let located: Located | undefined;
+    return { file, value: fast.value, locate: (path, which) => (located ??= parseYamlPrecisely(text, file, version)).locate(path, which) };
+  }
+  return parseYamlPrecisely(text, file, version);
+}
+
+function parseYamlPrecisely(text: string, file: string, version: "1.1" | "1.2"): Located {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter: lc, version: options.version ?? "1.2" });
+  const doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter: lc, version });
   const problems = syntaxProblems(doc, lc, file);
   if (problems.length > 0) throw new ConfigError(problems);
   return docToLocated(doc, lc, file);
@@ -92,8 +105,18 @@ export function parseYaml(text: string, file: string, options: YamlOptions = {})
 
 /** parseYamlAll parses every document of a multi-document stream (separated by ---). */
 export function parseYamlAll(text: string, file: string, options: YamlOptions = {}): Located[] {
+  const version = options.version ?? "1.2";
+  const fast = fastLoadAll(text, version);
+  if (fast) {
+    let located: Located[] | undefined;
+    return fast.map((value, i) => ({ file, value, locate: (path, which) => (located ??= parseYamlAllPrecisely(text, file, version))[i]!.locate(path, which) }));
+  }
+  return parseYamlAllPrecisely(text, file, version);
+}
+
+function parseYamlAllPrecisely(text: string, file: string, version: "1.1" | "1.2"): Located[] {
   const lc = new LineCounter();
-  const docs = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter: lc, version: options.version ?? "1.2" });
+  const docs = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter: lc, version });
   if (!Array.isArray(docs)) return [];
   const problems = docs.flatMap((d) => syntaxProblems(d, lc, file)).slice(0, 1);
   if (problems.length > 0) throw new ConfigError(problems);
