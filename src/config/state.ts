@@ -34,6 +34,18 @@ export interface NodeRecord {
   [extra: string]: unknown;
 }
 
+/** NodeCreation is a node add --create under way: what it is making, recorded before the first server. */
+export interface NodeCreation {
+  names: string[];
+  core: number;
+  memory_gb: number;
+  disk_gb: number;
+  /** What each node's record gets besides its MAC and server. */
+  record: Omit<NodeRecord, "mac">;
+  power_on: boolean;
+  started_at: string;
+}
+
 /** State is everything pxectl remembers about one environment. */
 export interface State {
   schema_version: number;
@@ -45,6 +57,7 @@ export interface State {
   host?: Record<string, unknown> | null;
   matchbox?: Record<string, unknown> | null;
   nodes: Record<string, NodeRecord>;
+  node_creation?: NodeCreation | null;
   apply?: Record<string, unknown> | null;
   tls?: Record<string, unknown> | null;
   lab?: Record<string, unknown> | null;

@@ -6,11 +6,12 @@ import type { NodeRecord } from "../config/state";
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,40}$/;
 
-/** checkName refuses a name that is malformed or taken. */
-export function checkName(name: string, nodes: Readonly<Record<string, NodeRecord>>): string {
+/** checkName refuses a name that is malformed or taken; reserved names belong to a node add --create cut short. */
+export function checkName(name: string, nodes: Readonly<Record<string, NodeRecord>>, reserved: readonly string[] = []): string {
   if (!NAME.test(name)) throw new UsageError(`invalid node name "${name}"`, { hint: "use lower-case letters, digits and hyphens, up to 41 characters, such as web1 or node-3" });
   const existing = nodes[name];
   if (existing) throw new UsageError(`node ${name} exists already (MAC ${existing.mac})`, { hint: `choose another --name, or pxectl node remove ${name} first` });
+  if (reserved.includes(name)) throw new UsageError(`node ${name} is being made by a node add --create that was cut short`, { hint: "run pxectl node add --create to finish it, or choose another --name" });
   return name;
 }
 
@@ -27,10 +28,13 @@ export function checkMac(input: string, nodes: Readonly<Record<string, NodeRecor
   return mac;
 }
 
-/** nextNames picks count free names <prefix>-1, <prefix>-2, ... */
-export function nextNames(prefix: string, count: number, nodes: Readonly<Record<string, NodeRecord>>): string[] {
+/** nextNames picks count free names <prefix>-1, <prefix>-2, ..., passing over reserved ones. */
+export function nextNames(prefix: string, count: number, nodes: Readonly<Record<string, NodeRecord>>, reserved: readonly string[] = []): string[] {
   const names: string[] = [];
-  for (let i = 1; names.length < count; i++) if (!nodes[`${prefix}-${i}`]) names.push(`${prefix}-${i}`);
+  for (let i = 1; names.length < count; i++) {
+    const name = `${prefix}-${i}`;
+    if (!nodes[name] && !reserved.includes(name)) names.push(name);
+  }
   return names;
 }
 

@@ -101,11 +101,14 @@ describe("crash and resume", () => {
         const mb = await startTestMatchbox({ pki: tlsPaths(join(p.cwd, ".pxectl/tls")), logLevel: "error" });
         const nodeEnv = { ...env, PXECTL_MATCHBOX_ENDPOINT: mb.endpoint };
         // enough nodes that destroy has work to be killed in
-        for (let adds = 0; adds < 20 && (adds < 8 || tallies.add.kills < POINTS); adds++) {
+        let adds = 0;
+        for (; adds < 20 && (adds < 8 || tallies.add.kills < POINTS); adds++) {
           await killChain(["node", "add", "--create", "--count", "2", "--no-power-on"], { cwd: p.cwd, env: nodeEnv, random, maxDelayMs: 600, wanted: POINTS, tally: tallies.add });
           expect(orphans(sakura, p.cwd)).toEqual([]);
         }
         const nodes = Object.keys(parseState(readFileSync(join(p.cwd, ".pxectl/state.json"), "utf8"), "state.json").nodes);
+        // a killed run is finished by the next, not repeated: two servers per command, however often killed
+        expect(nodes.length).toBe(adds * 2);
         const groups = (await (await mb.api()).groupList()).map((g) => g.id);
         expect(nodes.flatMap((n) => [`pxectl-node-${n}`, `pxectl-node-${n}-installed`]).filter((g) => !groups.includes(g))).toEqual([]);
         await mb.stop();

@@ -50,6 +50,7 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Comman
     s.host = null;
     s.matchbox = null;
     for (const node of Object.values(s.nodes)) delete node.cloud_id;
+    s.node_creation = null;
   });
   if (options.purge) {
     const paths = statePaths(ctx.stateDir);

@@ -54,6 +54,7 @@ export async function run(o: AddOptions, ctx: Context): Promise<CommandResult<Ad
   let added: AddedNode[];
   let cloudIds: string[] = [];
   let api: Awaited<ReturnType<typeof openCloud>> | undefined;
+  let powerOn = o.powerOn;
   if (o.create) {
     if (o.mac || o.name) throw new UsageError("--create makes the machines: it takes no --mac or --name", { hint: "use --count and --name-prefix" });
     if (config.provider !== "sakuracloud") throw new UsageError("--create needs provider: sakuracloud", { hint: "register your machines with --mac" });
@@ -64,25 +65,38 @@ export async function run(o: AddOptions, ctx: Context): Promise<CommandResult<Ad
     const switchId = store.state.resources.switch?.id;
     if (!switchId) throw new StateError("the environment has no switch yet", { hint: "run pxectl init first" });
     api = await openCloud(ctx, config, o);
-    const names = nextNames(o.namePrefix ?? config.nodes.name_prefix, o.count, store.state.nodes);
-    names.forEach((n) => checkName(n, store.state.nodes));
-    const spec = { core: o.core ?? config.nodes.core, memoryGB: o.memory ?? config.nodes.memory_gb, diskGB: o.diskSize ?? config.nodes.disk_gb };
-    const made = await ctx.out.step(`creating ${names.length} server${names.length === 1 ? "" : "s"} on the switch`, (h) =>
+    let batch = store.state.node_creation;
+    if (batch) {
+      // the same command run again after a crash or Ctrl-C means "finish it", not "make as many more"
+      const done = batch.names.filter((n) => store.state.nodes[n]?.cloud_id);
+      ctx.out.warn(`an earlier node add --create was cut short: finishing it (${batch.names.join(", ")}; ${done.length} already made) instead of making new servers; run the command again afterwards to add more`);
+    } else {
+      const names = nextNames(o.namePrefix ?? config.nodes.name_prefix, o.count, store.state.nodes);
+      names.forEach((n) => checkName(n, store.state.nodes));
+      batch = { names, core: o.core ?? config.nodes.core, memory_gb: o.memory ?? config.nodes.memory_gb, disk_gb: o.diskSize ?? config.nodes.disk_gb, record: base, power_on: o.powerOn, started_at: now };
+      const recorded = batch;
+      await store.update((s) => void (s.node_creation = recorded));
+    }
+    const { record } = batch;
+    const spec = { core: batch.core, memoryGB: batch.memory_gb, diskGB: batch.disk_gb };
+    const made = await ctx.out.step(`creating ${batch.names.length} server${batch.names.length === 1 ? "" : "s"} on the switch`, (h) =>
       createCloudNodes(api!, {
         switchId,
-        specs: names.map((name) => ({ name, ...spec })),
+        specs: batch.names.map((name) => ({ name, ...spec })),
         signal: ctx.signal,
         progress: (t) => h.update(t),
         // recorded one by one: a crash later loses none of them
-        onCreated: (n) => store.update((s) => void (s.nodes[n.name] = { ...base, mac: n.mac, cloud_id: n.server.id })).then(() => undefined),
+        onCreated: (n) => store.update((s) => void (s.nodes[n.name] = { ...record, ...s.nodes[n.name], mac: n.mac, cloud_id: n.server.id })).then(() => undefined),
       }),
     );
     added = made.map((n) => ({ name: n.name, mac: n.mac, cloudId: n.server.id }));
     cloudIds = made.map((n) => n.server.id);
+    powerOn = batch.power_on;
   } else {
     if (!o.mac) throw new UsageError("which machine? pass --mac MAC", { hint: "or --create to make SakuraCloud servers" });
     const mac = checkMac(o.mac, store.state.nodes);
-    const name = checkName(o.name ?? nextNames(config.nodes.name_prefix, 1, store.state.nodes)[0]!, store.state.nodes);
+    const reserved = store.state.node_creation?.names ?? [];
+    const name = checkName(o.name ?? nextNames(config.nodes.name_prefix, 1, store.state.nodes, reserved)[0]!, store.state.nodes, reserved);
     await store.update((s) => void (s.nodes[name] = { ...base, mac }));
     added = [{ name, mac }];
   }
@@ -94,15 +108,18 @@ export async function run(o: AddOptions, ctx: Context): Promise<CommandResult<Ad
       await store.update((s) => void added.forEach((n) => delete s.nodes[n.name]));
     } else {
       ctx.out.warn(`${added.map((n) => n.name).join(", ")} recorded, but not pushed to matchbox; pxectl profile apply pushes them`);
+      // the servers exist and are recorded: what is left is not node add's to finish
+      if (e instanceof ConfigError) await store.update((s) => void (s.node_creation = null));
     }
     throw e;
   }
-  if (api && cloudIds.length > 0 && o.powerOn) {
+  if (api && cloudIds.length > 0 && powerOn) {
     const cloud = api;
     await ctx.out.step(`powering on ${cloudIds.length} server${cloudIds.length === 1 ? "" : "s"} (network boot first)`, (h) =>
       powerOnAll(cloud, cloudIds, { clock: ctx.clock, signal: ctx.signal, onProgress: (p) => h.update(p.seen) }),
     );
   }
+  if (o.create) await store.update((s) => void (s.node_creation = null));
   return {
     value: { nodes: added, endpoint: pushed.endpoint, writes: pushed.writes },
     render: (v, s) =>
