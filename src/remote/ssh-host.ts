@@ -76,21 +76,56 @@ export class SshHost implements RemoteHost {
     });
   }
 
+  /**
+   * upload writes a file atomically, the whole of it again on a new connection after a drop:
+   * each attempt starts from a fresh temporary name and ends in one rename, so repeating is
+   * safe where repeating only the last command (the rename, done already) would not be.
+   */
   async upload(data: string | Uint8Array, path: string, options: UploadOptions): Promise<void> {
     const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    try {
+      await retry(() => this.uploadOnce(bytes, path, options), {
+        classify: (e) => classifySsh(e, true),
+        clock: this.clock,
+        maxAttempts: this.o.commandAttempts ?? 3,
+        backoff: fullJitterBackoff({ baseMs: 500, capMs: 5_000 }),
+        onRetry: (r) => this.o.log(`${this.label}: connection dropped while uploading ${path}; uploading it again on a new connection in ${formatDuration(r.delayMs)}`),
+      });
+    } catch (e) {
+      const dropped = e instanceof RetriesExhaustedError ? e.lastError : e;
+      if (dropped instanceof ConnectionDroppedError) {
+        throw new RemoteError(`the connection to ${this.label} dropped while uploading ${path}`, { cause: e, hint: "check the network to the host, then run the command again" });
+      }
+      throw e;
+    }
+    this.o.log(`${this.label}: uploaded ${path} (${bytes.length} bytes, mode ${options.mode.toString(8).padStart(4, "0")})`);
+  }
+
+  private async uploadOnce(bytes: Uint8Array, path: string, options: UploadOptions): Promise<void> {
     const session = await this.session();
+    // the install script runs once per attempt (a drop fails the attempt, and the next starts
+    // over); the cleanup of a partial file is safe to repeat and may need a new connection
+    const execOnce = async (command: string, o: ExecOptions) => {
+      if (o.idempotent) return this.exec(command, o);
+      if (session.closed) throw new ConnectionDroppedError(this.label, false);
+      const request = this.request(command, o);
+      const outcome = await this.runOnce(request);
+      if (outcome.exitCode !== 0) throw this.commandFailure(request, outcome);
+      return { exitCode: 0, stdout: outcome.stdout.toString("utf8"), stderr: outcome.stderr };
+    };
     await uploadAtomically(
       {
         user: this.user,
         sftp: () => session.sftp(),
-        exec: (command, o) => this.exec(command, { ...o, idempotent: true }),
+        // SFTP requests on a dead connection are never answered: a drop fails the attempt at once
+        onConnectionLost: (listener) => session.onClose(() => listener(new ConnectionDroppedError(this.label, true))),
+        exec: execOnce,
         stagingFolder: () => (this.staging ??= this.exec(STAGING_COMMAND, { label: "mktemp -d", idempotent: true }).then((r) => r.stdout.trim())),
       },
       bytes,
       path,
       options,
     );
-    this.o.log(`${this.label}: uploaded ${path} (${bytes.length} bytes, mode ${options.mode.toString(8).padStart(4, "0")})`);
   }
 
   async readFile(path: string): Promise<Buffer | undefined> {

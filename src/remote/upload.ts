@@ -12,6 +12,8 @@ import { quote } from "./shell";
 export interface UploadVia {
   user: string;
   sftp(): Promise<SFTPWrapper>;
+  /** Calls listener if the connection drops (SFTP calls on a dead connection never return); returns an unsubscribe. */
+  onConnectionLost?(listener: (error: Error) => void): () => void;
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   /** A folder only the login user can read (mktemp -d), for a sudo user's uploads. */
   stagingFolder(): Promise<string>;
@@ -30,7 +32,7 @@ export async function uploadAtomically(via: UploadVia, data: Uint8Array, path: s
   const random = randomBytes(6).toString("hex");
   const staged = via.user === "root" ? temp : posix.join(await via.stagingFolder(), random);
   try {
-    await writeOverSftp(await via.sftp(), staged, data, path);
+    await untilDropped(via, async () => writeOverSftp(await via.sftp(), staged, data, path));
     const owner = `${options.owner ?? "root"}:${options.group ?? options.owner ?? "root"}`;
     const script = [
       "set -e",
@@ -48,6 +50,14 @@ export async function uploadAtomically(via: UploadVia, data: Uint8Array, path: s
     await via.exec(`rm -f -- ${quote(staged)}`, { label: `remove ${staged}`, idempotent: true, asRoot: staged === temp }).catch(() => undefined);
     throw e;
   }
+}
+
+/** untilDropped settles with work, or rejects when the connection drops first. */
+function untilDropped<T>(via: UploadVia, work: () => Promise<T>): Promise<T> {
+  if (!via.onConnectionLost) return work();
+  let unsubscribe = () => {};
+  const dropped = new Promise<never>((_, reject) => (unsubscribe = via.onConnectionLost!(reject)));
+  return Promise.race([work(), dropped]).finally(unsubscribe);
 }
 
 function writeOverSftp(sftp: SFTPWrapper, staged: string, data: Uint8Array, target: string): Promise<void> {

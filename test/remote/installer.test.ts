@@ -271,4 +271,32 @@ describe("checked activation", () => {
     expect(readdirSync(join(root, "etc/pxectl"))).toEqual(["a.conf"]);
     expect(read(root, "/etc/pxectl/a.conf")).toBe("old a\n");
   });
+
+  it("activates and rolls back the same when each command runs twice (run again after its answer was lost)", async () => {
+    // what the SSH layer does when a connection drops after a command ran: it runs it again
+    const twice: RemoteHost = Object.assign(Object.create(host) as RemoteHost, {
+      exec: async (command: string, o: Parameters<RemoteHost["exec"]>[1]) => {
+        const first = await host.exec(command, o);
+        return /^(activate|restore|remove previous)/.test(o?.label ?? "") ? host.exec(command, o) : first;
+      },
+    });
+    for (const finish of ["rollback", "finish"] as const) {
+      const root = tempDir({ "etc/pxectl/a.conf": "old a\n" });
+      const target = new Target(twice, root);
+      const files = await FileSet.plan(target, [
+        { path: "/etc/pxectl/a.conf", content: "new a\n", mode: 0o644 },
+        { path: "/etc/pxectl/b.conf", content: "new b\n", mode: 0o644 },
+      ]);
+      const activated = await files.apply();
+      expect([read(root, "/etc/pxectl/a.conf"), read(root, "/etc/pxectl/b.conf")]).toEqual(["new a\n", "new b\n"]);
+      await activated[finish]();
+      if (finish === "rollback") {
+        expect(readdirSync(join(root, "etc/pxectl"))).toEqual(["a.conf"]);
+        expect(read(root, "/etc/pxectl/a.conf")).toBe("old a\n");
+      } else {
+        expect(readdirSync(join(root, "etc/pxectl")).sort()).toEqual(["a.conf", "b.conf"]);
+        expect(read(root, "/etc/pxectl/a.conf")).toBe("new a\n");
+      }
+    }
+  });
 });

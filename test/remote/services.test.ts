@@ -32,7 +32,7 @@ describe("settleServices on a live host", () => {
     );
     expect(result.details).toEqual(["reloaded systemd's unit files", "restarted matchbox.service: new matchbox.service, server.key", "restarted pxectl-dnsmasq.service: it was not running"]);
     expect(host.commands.filter((c) => /restart|reload/.test(c))).toEqual(["systemctl daemon-reload", "systemctl restart matchbox.service", "systemctl restart pxectl-dnsmasq.service"]);
-    expect(drops(host)).toEqual(["/etc/systemd/system/.matchbox.service.pxectl-prev /etc/matchbox/.server.key.pxectl-prev"]);
+    expect(drops(host)).toEqual(["/etc/systemd/system/.matchbox.service.pxectl-prev /etc/systemd/system/.matchbox.service.pxectl-absent /etc/matchbox/.server.key.pxectl-prev /etc/matchbox/.server.key.pxectl-absent"]);
   });
 
   it("puts the previous files back when the unit crash-loops after its restart", async () => {

@@ -212,6 +212,27 @@ describe("dropped connections", () => {
     expect(proxy.accepted).toBe(2);
   });
 
+  it("uploads a file again, whole, on a new connection when the connection drops during the transfer", async () => {
+    const proxy = await TcpProxy.start(sshd.port);
+    onTestFinished(() => proxy.close());
+    const { host, log } = await connect({ port: proxy.port, clock: new FakeClock() });
+    const dir = tempDir();
+    const data = randomBytes(8 * 1024 * 1024);
+    const start = proxy.relayed;
+    const cutting = setInterval(() => {
+      if (proxy.relayed - start > 1024 * 1024 && proxy.accepted === 1) proxy.cut();
+    }, 2);
+    try {
+      await host.upload(data, join(dir, "big.bin"), { mode: 0o600 });
+    } finally {
+      clearInterval(cutting);
+    }
+    expect(proxy.accepted).toBe(2);
+    expect(readFileSync(join(dir, "big.bin")).equals(data)).toBe(true);
+    expect(readdirSync(dir)).toEqual(["big.bin"]); // the first attempt's partial file is gone
+    expect(log.filter((l) => l.includes("connection dropped while uploading"))).toHaveLength(1);
+  });
+
   it("does not repeat a command that is not safe to repeat", async () => {
     const proxy = await TcpProxy.start(sshd.port);
     onTestFinished(() => proxy.close());

@@ -78,6 +78,8 @@ export const ALLOW_FROM = "203.0.113.7";
 /** ProjectOptions: a Flatcar source (else init runs with --skip-assets), more server SANs, folders kept after the test. */
 export interface ProjectOptions {
   flatcar?: FlatcarSource;
+  /** Reach the host's sshd here instead (a relay a test can cut). */
+  ssh?: { address: string; port: number };
   extraSans?: string[];
   keep?: boolean;
 }
@@ -94,7 +96,8 @@ export function testProject(host: TestHost, sakura: SakuraTestServer, o: Project
       "sakuracloud:",
       `  allow_from: [${ALLOW_FROM}]`,
       "host:", // the test reaches the host's namespace, not the test server's made-up address
-      `  address: ${host.net.address}`,
+      `  address: ${o.ssh?.address ?? host.net.address}`,
+      ...(o.ssh ? [`  ssh_port: ${o.ssh.port}`] : []),
       `  ssh_user: ${host.user.name}`,
       `  ssh_key: ${host.sshd.clientKey}`,
       "network:",

@@ -41,6 +41,8 @@ interface Observed {
 
 const NEW_SUFFIX = ".pxectl-new";
 const PREVIOUS_SUFFIX = ".pxectl-prev";
+/** ABSENT_SUFFIX marks a file that did not exist before its activation: rolling back removes it. */
+const ABSENT_SUFFIX = ".pxectl-absent";
 
 /** FileSet is a group of files checked and activated together (e.g. a unit and its drop-in). */
 export class FileSet {
@@ -92,30 +94,35 @@ export function stagedPath(hostPath: string): string {
 
 /**
  * swapIn moves staged files (host paths) over their targets (target paths) in one command,
- * keeping each old version beside it as a hard link (no copy) for rollback(). An old
- * version kept already is left alone: it is what the service still runs with, because the
- * run that replaced it stopped before the service was restarted.
+ * keeping each old version beside it as a hard link (no copy) for rollback(), or a marker
+ * when there was none. An old version kept already is left alone: it is what the service
+ * still runs with, because the run that replaced it stopped before the service was
+ * restarted. A staged file already gone was moved by this same command before its
+ * connection dropped: repeating it changes nothing.
  */
 export async function swapIn(t: Target, entries: ReadonlyArray<{ path: string; staged: string }>): Promise<Activated> {
   const swap = entries.map(({ path, staged }) => {
     const live = quote(t.path(path));
     const previous = quote(sibling(t.path(path), PREVIOUS_SUFFIX));
-    return `if [ -e ${live} ] && [ ! -e ${previous} ]; then ln -f ${live} ${previous}; fi; mv -f -- ${quote(staged)} ${live}`;
+    const absent = quote(sibling(t.path(path), ABSENT_SUFFIX));
+    const keep = `if [ ! -e ${previous} ] && [ ! -e ${absent} ]; then if [ -e ${live} ]; then ln -f ${live} ${previous}; else : > ${absent}; fi; fi`;
+    return `if [ -e ${quote(staged)} ]; then ${keep}; mv -f -- ${quote(staged)} ${live}; fi`;
   });
   await t.run(swap.join("\n"), { label: `activate ${entries.map((e) => e.path).join(" ")}` });
   return activation(t, entries.map((e) => e.path));
 }
 
 /**
- * pendingPaths returns the paths whose previous version is still kept: an earlier run
- * activated them and stopped before their service ran with them, so it must restart now.
+ * pendingPaths returns the paths whose previous version (or absence) is still kept: an
+ * earlier run activated them and stopped before their service ran with them, so it must
+ * restart now.
  */
 export async function pendingPaths(t: Target, paths: readonly string[]): Promise<string[]> {
   if (paths.length === 0) return [];
-  const previous = paths.map((p) => sibling(t.path(p), PREVIOUS_SUFFIX));
-  const { stdout } = await t.run(`for f in ${quoteAll(previous)}; do if [ -e "$f" ]; then echo "$f"; fi; done`, { label: "look for unfinished activations" });
+  const kept = (p: string) => [sibling(t.path(p), PREVIOUS_SUFFIX), sibling(t.path(p), ABSENT_SUFFIX)];
+  const { stdout } = await t.run(`for f in ${quoteAll(paths.flatMap(kept))}; do if [ -e "$f" ]; then echo "$f"; fi; done`, { label: "look for unfinished activations" });
   const found = new Set(stdout.split("\n"));
-  return paths.filter((_, i) => found.has(previous[i]!));
+  return paths.filter((p) => kept(p).some((f) => found.has(f)));
 }
 
 /** activation is the rollback and finish handle for activated paths. */
@@ -126,15 +133,17 @@ export function activation(t: Target, paths: readonly string[]): Activated {
       await t.run(paths.map((p) => restore(t.path(p))).join("\n"), { label: `restore ${paths.join(" ")}` });
     },
     finish: async () => {
-      await t.run(`rm -f -- ${quoteAll(paths.map((p) => sibling(t.path(p), PREVIOUS_SUFFIX)))}`, { label: "remove previous versions" });
+      await t.run(`rm -f -- ${quoteAll(paths.flatMap((p) => [sibling(t.path(p), PREVIOUS_SUFFIX), sibling(t.path(p), ABSENT_SUFFIX)]))}`, { label: "remove previous versions" });
     },
   };
 }
 
-// A file that did not exist before has no previous version: rolling back removes it.
+// A file that did not exist before is removed; with neither mark left, the rollback is
+// done already (this command, repeated after a dropped connection) and changes nothing.
 function restore(live: string): string {
   const previous = quote(sibling(live, PREVIOUS_SUFFIX));
-  return `if [ -e ${previous} ]; then mv -f -- ${previous} ${quote(live)}; else rm -f -- ${quote(live)}; fi`;
+  const absent = quote(sibling(live, ABSENT_SUFFIX));
+  return `if [ -e ${previous} ]; then mv -f -- ${previous} ${quote(live)}; elif [ -e ${absent} ]; then rm -f -- ${quote(live)} ${absent}; fi`;
 }
 
 function sibling(path: string, suffix: string): string {
