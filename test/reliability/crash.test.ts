@@ -41,8 +41,13 @@ interface Tally {
 /**
  * killChain runs argv, killing it after a random delay in [0, maxDelayMs) while kills are
  * wanted, and runs it again after each kill; it returns the run that finished by itself.
+ * completed says, after a kill, whether the killed run had finished its work already (the
+ * kill came between its last write and its exit): running it again would do it twice.
  */
-async function killChain(argv: string[], o: { cwd: string; env: NodeJS.ProcessEnv; random: () => number; maxDelayMs: number; wanted: number; tally: Tally }): Promise<CliRun> {
+async function killChain(
+  argv: string[],
+  o: { cwd: string; env: NodeJS.ProcessEnv; random: () => number; maxDelayMs: number; wanted: number; tally: Tally; completed?: () => boolean },
+): Promise<CliRun> {
   for (let attempt = 0; ; attempt++) {
     const run = startCli(argv, { cwd: o.cwd, env: o.env, command: COMMAND });
     if (o.tally.kills < o.wanted) {
@@ -50,8 +55,9 @@ async function killChain(argv: string[], o: { cwd: string; env: NodeJS.ProcessEn
       const finished = await Promise.race([run.result.then(() => true), sleep(delay).then(() => false)]);
       if (!finished) {
         run.kill("SIGKILL");
-        await run.result;
+        const killed = await run.result;
         o.tally.kills++;
+        if (o.completed?.()) return killed;
         o.tally.resumes++; // the next run resumes
         continue;
       }
@@ -102,8 +108,11 @@ describe("crash and resume", () => {
         const nodeEnv = { ...env, PXECTL_MATCHBOX_ENDPOINT: mb.endpoint };
         // enough nodes that destroy has work to be killed in
         let adds = 0;
+        const recorded = () => parseState(readFileSync(join(p.cwd, ".pxectl/state.json"), "utf8"), "state.json");
         for (; adds < 20 && (adds < 8 || tallies.add.kills < POINTS); adds++) {
-          await killChain(["node", "add", "--create", "--count", "2", "--no-power-on"], { cwd: p.cwd, env: nodeEnv, random, maxDelayMs: 600, wanted: POINTS, tally: tallies.add });
+          // done: both servers recorded and the creation closed (only the exit was left)
+          const completed = () => Object.keys(recorded().nodes).length === (adds + 1) * 2 && !recorded().node_creation;
+          await killChain(["node", "add", "--create", "--count", "2", "--no-power-on"], { cwd: p.cwd, env: nodeEnv, random, maxDelayMs: 600, wanted: POINTS, tally: tallies.add, completed });
           expect(orphans(sakura, p.cwd)).toEqual([]);
         }
         const nodes = Object.keys(parseState(readFileSync(join(p.cwd, ".pxectl/state.json"), "utf8"), "state.json").nodes);
@@ -125,7 +134,7 @@ describe("crash and resume", () => {
     const kills = tallies.init.kills + tallies.add.kills + tallies.destroy.kills;
     const resumes = tallies.init.resumes + tallies.add.resumes + tallies.destroy.resumes;
     process.stderr.write(
-      `crash: ${kills} kills, ${resumes} resumes, ${orphanCount} orphans (init ${tallies.init.kills}, node add ${tallies.add.kills}, destroy ${tallies.destroy.kills} kills)\n`,
+      `crash: ${kills} kills, ${resumes} resumes (${kills - resumes} kills came after the run's last write), ${orphanCount} orphans (init ${tallies.init.kills}, node add ${tallies.add.kills}, destroy ${tallies.destroy.kills} kills)\n`,
     );
     for (const t of Object.values(tallies)) expect(t.kills).toBeGreaterThanOrEqual(POINTS);
   }, 600_000);
