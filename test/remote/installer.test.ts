@@ -258,15 +258,20 @@ describe("checked activation", () => {
     expect(readdirSync("/var/tmp").filter((n) => n.startsWith("pxectl-verify."))).toEqual([]);
   });
 
-  it("rolls activated files back: old content restored, new files removed", async () => {
+  /** activateTwo activates a changed a.conf and a new b.conf under a fresh prefix, through via. */
+  async function activateTwo(via: RemoteHost) {
     const root = tempDir({ "etc/pxectl/a.conf": "old a\n" });
-    const target = new Target(host, root);
-    const files = await FileSet.plan(target, [
+    const files = await FileSet.plan(new Target(via, root), [
       { path: "/etc/pxectl/a.conf", content: "new a\n", mode: 0o644 },
       { path: "/etc/pxectl/b.conf", content: "new b\n", mode: 0o644 },
     ]);
     const activated = await files.apply();
     expect([read(root, "/etc/pxectl/a.conf"), read(root, "/etc/pxectl/b.conf")]).toEqual(["new a\n", "new b\n"]);
+    return { root, activated };
+  }
+
+  it("rolls activated files back: old content restored, new files removed", async () => {
+    const { root, activated } = await activateTwo(host);
     await activated.rollback();
     expect(readdirSync(join(root, "etc/pxectl"))).toEqual(["a.conf"]);
     expect(read(root, "/etc/pxectl/a.conf")).toBe("old a\n");
@@ -281,14 +286,7 @@ describe("checked activation", () => {
       },
     });
     for (const finish of ["rollback", "finish"] as const) {
-      const root = tempDir({ "etc/pxectl/a.conf": "old a\n" });
-      const target = new Target(twice, root);
-      const files = await FileSet.plan(target, [
-        { path: "/etc/pxectl/a.conf", content: "new a\n", mode: 0o644 },
-        { path: "/etc/pxectl/b.conf", content: "new b\n", mode: 0o644 },
-      ]);
-      const activated = await files.apply();
-      expect([read(root, "/etc/pxectl/a.conf"), read(root, "/etc/pxectl/b.conf")]).toEqual(["new a\n", "new b\n"]);
+      const { root, activated } = await activateTwo(twice);
       await activated[finish]();
       if (finish === "rollback") {
         expect(readdirSync(join(root, "etc/pxectl"))).toEqual(["a.conf"]);
