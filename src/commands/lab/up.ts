@@ -13,8 +13,7 @@ import { selfCommand } from "../../lab/self";
 import type { Accel, Firmware } from "../../lab/vm";
 import { tlsPaths } from "../../pki";
 import { hostSettings } from "../../remote/installer";
-import { push } from "../profile/apply";
-import { bootAll } from "./boot";
+import { bootAll, push } from "../../project";
 
 export interface UpOptions {
   matchboxBinary?: string;

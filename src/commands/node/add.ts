@@ -10,7 +10,7 @@ import { createCloudNodes, powerOnAll } from "../../nodes/cloud";
 import { checkMac, checkName, nextNames, parseMeta } from "../../nodes/register";
 import { renderTable } from "../../output/table";
 import projectSchema from "../../../schemas/pxectl.schema.json";
-import { push } from "../profile/apply";
+import { push } from "../../project";
 
 export interface AddOptions extends MatchboxOverrides, CloudFlags {
   mac?: string;

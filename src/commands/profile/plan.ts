@@ -3,7 +3,7 @@ import { isNodeObject } from "../../nodes/objects";
 import type { Context } from "../../cli/context";
 import { type PlanView, makePlan, ownedFrom, planAgainst, planView, renderPlan } from "../../matchbox/apply";
 import { type MatchboxOverrides, connectMatchbox } from "../../matchbox/connect";
-import { loadDesired } from "./load";
+import { loadDesired } from "../../project";
 
 export interface PlanOptions extends MatchboxOverrides {
   dir?: string;

@@ -3,7 +3,7 @@ import type { Context } from "../../cli/context";
 import { NotFoundError, UsageError } from "../../core/errors";
 import { parseMac } from "../../core/mac";
 import { type Exchange, simulateBoot } from "../../matchbox/simulate";
-import { loadDesired } from "./load";
+import { loadDesired } from "../../project";
 
 export interface RenderOptions {
   dir?: string;

@@ -11,7 +11,7 @@ import { followJournal } from "../../environment/follow";
 import { ReadinessProber, pollPower } from "../../environment/probes";
 import type { MatchboxOverrides } from "../../matchbox/connect";
 import { type LogSource, type NodeView, type RegisteredNode, type SignalSource, type WatchEvent, type WatchObserver, LiveTable, describeEvent, jsonEvent, outcomeError, watch } from "../../watch";
-import { push } from "../profile/apply";
+import { push } from "../../project";
 
 export interface WatchCommandOptions extends MatchboxOverrides {
   nodes: string[];

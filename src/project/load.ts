@@ -1,11 +1,11 @@
-// Shared by the profile commands: find the profile directory, load it and render it with
-// the project's variables, using (and, for apply, updating) the cache of compiled configs.
+// A project's profile directory: found (-f DIR or profiles.dir), loaded and rendered with
+// the project's variables, using (and, for push, updating) the cache of compiled configs.
 import { readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import type { Context } from "../../cli/context";
-import { ensurePrivateDir, readTextIfExists, writeFileAtomic } from "../../config/files";
-import { type Desired, type ProfileDirectory, ConfigCache, loadProfileDirectory, renderDesired, templateVariables } from "../../matchbox/apply";
-import { withNodes } from "../../nodes/objects";
+import type { Session } from "./session";
+import { ensurePrivateDir, readTextIfExists, writeFileAtomic } from "../config/files";
+import { type Desired, type ProfileDirectory, ConfigCache, loadProfileDirectory, renderDesired, templateVariables } from "../matchbox/apply";
+import { withNodes } from "../nodes/objects";
 
 /** Loaded is a rendered profile directory. */
 export interface Loaded {
@@ -17,7 +17,7 @@ export interface Loaded {
 }
 
 /** loadDesired reads -f DIR (or profiles.dir of pxectl.yaml, relative to it) and renders every config. */
-export async function loadDesired(ctx: Context, dirFlag: string | undefined): Promise<Loaded> {
+export async function loadDesired(ctx: Session, dirFlag: string | undefined): Promise<Loaded> {
   const project = await ctx.project();
   const dir = dirFlag !== undefined ? resolve(ctx.cwd, dirFlag) : isAbsolute(project.config.profiles.dir) ? project.config.profiles.dir : resolve(project.dir, project.config.profiles.dir);
   const declared = await loadProfileDirectory(dir, { fs: ctx.fs, display: (p) => ctx.display(p), readFileSync: (p) => readFileSync(p) });
