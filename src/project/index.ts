@@ -3,6 +3,6 @@
 export type { Session } from "./session";
 export { type Loaded, loadDesired } from "./load";
 export { saveOwned } from "./owned";
-export { type PushOptions, type PushResult, push } from "./push";
+export { type PushOptions, type PushResult, checkPush, push } from "./push";
 export { findNode, leasesOrNothing } from "./nodes";
 export { type BootedVm, bootAll } from "./lab-vms";

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import type { Session } from "./session";
+import type { NodeRecord } from "../config/state";
 import { ensurePrivateDir, readTextIfExists, writeFileAtomic } from "../config/files";
 import { type Desired, type ProfileDirectory, ConfigCache, loadProfileDirectory, renderDesired, templateVariables } from "../matchbox/apply";
 import { withNodes } from "../nodes/objects";
@@ -16,20 +17,21 @@ export interface Loaded {
   saveCache(): Promise<void>;
 }
 
-/** loadDesired reads -f DIR (or profiles.dir of pxectl.yaml, relative to it) and renders every config. */
-export async function loadDesired(ctx: Session, dirFlag: string | undefined): Promise<Loaded> {
+/** loadDesired reads -f DIR (or profiles.dir of pxectl.yaml, relative to it) and renders every config.
+ * `adding` are nodes not yet in state, rendered as if they were (a recorded node of the same name wins); `warn: false` leaves the warnings to a later load. */
+export async function loadDesired(ctx: Session, dirFlag: string | undefined, { adding = {}, warn = true }: { adding?: Readonly<Record<string, NodeRecord>>; warn?: boolean } = {}): Promise<Loaded> {
   const project = await ctx.project();
   const dir = dirFlag !== undefined ? resolve(ctx.cwd, dirFlag) : isAbsolute(project.config.profiles.dir) ? project.config.profiles.dir : resolve(project.dir, project.config.profiles.dir);
   const declared = await loadProfileDirectory(dir, { fs: ctx.fs, display: (p) => ctx.display(p), readFileSync: (p) => readFileSync(p) });
   // registered nodes are declared too: their groups come from state
   const state = await ctx.readState();
-  const directory = withNodes(declared, state.state.nodes, project.config.nodes, ctx.display(state.paths.state));
+  const directory = withNodes(declared, { ...adding, ...state.state.nodes }, project.config.nodes, ctx.display(state.paths.state));
   const cacheDir = join(ctx.stateDir, "cache");
   const cacheFile = join(cacheDir, "ignition.json");
   const cache = ConfigCache.parse(await readTextIfExists(cacheFile, ctx.fs));
   const desired = renderDesired(directory, templateVariables(project.config), cache);
   ctx.out.verbose(`configs: ${cache.hits} unchanged since the last apply, ${cache.misses} compiled`);
-  for (const w of desired.warnings) ctx.out.warn(w);
+  if (warn) for (const w of desired.warnings) ctx.out.warn(w);
   return {
     directory,
     desired,

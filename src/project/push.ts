@@ -3,6 +3,7 @@
 // apply, and record what was written.
 import { type PlanView, DEFAULT_CONCURRENCY, executePlan, ownedFrom, planAgainst, planView, renderPlan } from "../matchbox/apply";
 import { type MatchboxOverrides, connectMatchbox } from "../matchbox/connect";
+import type { NodeRecord } from "../config/state";
 import { isNodeObject } from "../nodes/objects";
 import { loadDesired } from "./load";
 import { saveOwned } from "./owned";
@@ -18,6 +19,18 @@ export interface PushOptions extends MatchboxOverrides {
 export interface PushResult extends PlanView {
   endpoint: string;
   writes: number;
+}
+
+/**
+ * checkPush does what push does short of writing: it renders the profile directory with the
+ * registered nodes and `adding`, connects to matchbox (certificates checked) and plans. Commands
+ * that bill for something call it first, so a project that cannot push costs nothing.
+ */
+export async function checkPush(o: PushOptions, ctx: Session, adding: Readonly<Record<string, NodeRecord>>): Promise<void> {
+  const store = await ctx.readState();
+  const loaded = await loadDesired(ctx, o.dir, { adding, warn: false });
+  const { api, endpoint } = await connectMatchbox(ctx, o);
+  await planAgainst(api, loaded.desired, ownedFrom(store.state.apply, endpoint), { prune: (kind, id) => o.prune || isNodeObject(kind, id) });
 }
 
 /**
