@@ -47,7 +47,8 @@ function labels(ctx: HttpContext, r: Request, warn: boolean): Labels {
 }
 
 function selectProfile(ctx: HttpContext, r: Request): StoredProfile | undefined {
-  const group = selectStoredGroup(ctx.store, labels(ctx, r, true));
+  // SelectProfile's failures, even a missing groups/ folder, all mean no profile
+  const group = orUndefined(() => selectStoredGroup(ctx.store, labels(ctx, r, true)));
   return group && orUndefined(() => ctx.store.profileGet(group.profile));
 }
 
@@ -73,7 +74,8 @@ function bootScript(kind: "iPXE" | "GRUB", render: typeof renderIpxe): Route {
 /** withGroup runs a handler on the selected group's profile, logging matchbox's miss lines. */
 function withGroup(handle: (ctx: HttpContext, r: Request, group: StoredGroup, fields: { labels: Labels }) => void): Route {
   return (ctx, r) => {
-    const group = selectStoredGroup(ctx.store, labels(ctx, r, true));
+    // the selecting middleware drops any failure (a missing groups/ folder too): no group
+    const group = orUndefined(() => selectStoredGroup(ctx.store, labels(ctx, r, true)));
     const fields = { labels: labels(ctx, r, false) };
     if (!group) {
       ctx.logger.info("No matching group", fields);
