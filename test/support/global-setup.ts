@@ -1,9 +1,12 @@
-// Builds dist/pxectl.cjs once per test run, so tests that spawn pxectl run the
-// real bundle (the code the single binary contains), not the sources.
+// Before any test: every program the tests run is here (else one loud NOT RUN line, and under
+// CI=true an error), and dist/pxectl.cjs is built once per test run, so tests that spawn
+// pxectl run the real bundle (the code the single binary contains), not the sources.
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { checkPrograms } from "./programs";
 
 export default function setup(): void {
+  checkPrograms();
   const root = fileURLToPath(new URL("../..", import.meta.url));
   execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: root, stdio: "inherit" });
 }
