@@ -33,7 +33,7 @@ export interface InstallerOs {
 }
 
 /** SYSLINUX_EFI are the syslinux-efi package's x86_64 loader and its core module. */
-const SYSLINUX_MBR = "/usr/lib/syslinux/mbr/mbr.bin";
+export const SYSLINUX_MBR = "/usr/lib/syslinux/mbr/mbr.bin";
 export const SYSLINUX_EFI = { loader: "/usr/lib/SYSLINUX.EFI/efi64/syslinux.efi", module: "/usr/lib/syslinux/modules/efi64/ldlinux.e64" };
 
 const SYSLINUX_CFG = `DEFAULT installed
