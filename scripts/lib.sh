@@ -43,8 +43,12 @@ install_packages() {
 }
 
 node_is_new_enough() {
-  command -v node >/dev/null && command -v npm >/dev/null &&
-    node -e 'const [a, b] = process.versions.node.split(".").map(Number); const [x, y] = process.argv[1].split(".").map(Number); process.exit(a > x || (a === x && b >= y) ? 0 : 1)' "$NODE_MIN" 2>/dev/null
+  command -v node >/dev/null && command -v npm >/dev/null || return 1
+  local version major minor
+  version=$(node --version 2>/dev/null) || return 1
+  version=${version#v} major=${version%%.*} minor=${version#*.} minor=${minor%%.*}
+  case "$major$minor" in *[!0-9]* | "") return 1 ;; esac
+  [ "$major" -gt "${NODE_MIN%%.*}" ] || { [ "$major" -eq "${NODE_MIN%%.*}" ] && [ "$minor" -ge "${NODE_MIN#*.}" ]; }
 }
 
 # fetch_checked URL SRI FILE downloads URL to FILE and checks its subresource-integrity digest.

@@ -5,8 +5,8 @@ import { openSync, readSync, closeSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { missing, missingLine, requirements, skipUnless } from "./programs";
 
-/** LAB_CACHE keeps the lab OS between runs (built once from Debian's kernel and busybox). */
-export const LAB_CACHE = process.env.PXECTL_LAB_CACHE ?? "/tmp/pxectl-lab-cache";
+/** LAB_CACHE keeps the lab OS between runs (built once from Debian's kernel and busybox), in the project: .cache/lab. */
+export const LAB_CACHE = process.env.PXECTL_LAB_CACHE ?? fileURLToPath(new URL("../../.cache/lab", import.meta.url));
 /** MATCHBOX_TEST_SERVER is the bundled matchbox test server, built by the global setup. */
 export const MATCHBOX_TEST_SERVER = fileURLToPath(new URL("../../dist/matchbox-test-server.cjs", import.meta.url));
 

@@ -75,7 +75,7 @@ const isCi = (env: NodeJS.ProcessEnv) => env.CI !== undefined && env.CI !== "" &
  * when they can run), after printing the NOT RUN line; under CI=true it never skips, so the
  * tests run and fail on what is missing.
  */
-export function skipUnless(what: string, why: string | undefined, env: NodeJS.ProcessEnv = process.env, write = (t: string) => process.stderr.write(t)): boolean {
+export function skipUnless(what: string, why: string | undefined, env: NodeJS.ProcessEnv = process.env, write: (t: string) => void = (t) => process.stderr.write(t)): boolean {
   if (why === undefined || isCi(env)) return false;
   write(`\n${notRunLine(what, why)}\n\n`);
   return true;
