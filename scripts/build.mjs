@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Builds dist/pxectl.cjs (one bundled file) and, with --binary, dist/pxectl: a Node
 // single-executable application. pkg is not used because it downloads base binaries.
+// The binary's minified bundle is dist/sea/pxectl.cjs: dist/pxectl.cjs and its source map,
+// which tests and bin/pxectl run, are never replaced by it.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -27,11 +29,12 @@ const stubNativeAddons = {
   },
 };
 
-mkdirSync(dist, { recursive: true });
+const bundle = binary ? join(dist, "sea", "pxectl.cjs") : join(dist, "pxectl.cjs");
+mkdirSync(dirname(bundle), { recursive: true });
 const started = Date.now();
 await esbuild.build({
   entryPoints: [join(root, "src/cli/bin.ts")],
-  outfile: join(dist, "pxectl.cjs"),
+  outfile: bundle,
   bundle: true,
   platform: "node",
   target: "node20",
@@ -46,7 +49,7 @@ await esbuild.build({
   plugins: [stubNativeAddons],
   logLevel: "warning",
 });
-chmodSync(join(dist, "pxectl.cjs"), 0o755);
+chmodSync(bundle, 0o755);
 
 // The matchbox test server as one program taking matchbox's flags: the boot lab's matchbox
 // where the real one is not at hand (tests, CI, offline machines).
@@ -72,7 +75,7 @@ if (binary) {
   const blob = join(dist, "pxectl.blob");
   const seaConfig = join(dist, "sea-config.json");
   writeFileSync(seaConfig, JSON.stringify({
-    main: join(dist, "pxectl.cjs"),
+    main: bundle,
     output: blob,
     disableExperimentalSEAWarning: true,
     useCodeCache: true,

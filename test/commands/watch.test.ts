@@ -1,7 +1,7 @@
 // pxectl watch over a real SSH connection: the test sshd puts a stand-in journalctl first on
 // PATH, which prints a file the test appends journal records to as a booting node would. The
 // install-loop guard then really switches the node's group on the matchbox test server.
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,7 +21,10 @@ beforeAll(async () => {
   writeFileSync(join(bin, "journalctl"), `#!/bin/sh\nJOURNAL=$(cat ${bin}/journal-path)\necho "$@" > "$JOURNAL.args"\nexec tail -n +1 -f "$JOURNAL"\n`, { mode: 0o755 });
   sshd = await TestSshd.start({ extraConfig: [`SetEnv PATH=${bin}:/usr/sbin:/usr/bin:/sbin:/bin`] });
 }, 30_000);
-afterAll(async () => sshd?.stop());
+afterAll(async () => {
+  await sshd?.stop();
+  rmSync(bin, { recursive: true, force: true });
+});
 
 async function project(journal: string) {
   const mb = await startTestMatchbox();
