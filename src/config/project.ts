@@ -62,6 +62,13 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
   return value as ProjectConfig;
 }
 
+const NO_PROJECT_FILE = "no project file here";
+
+/** isMissingProject tells the error loadProject throws when there is no project file. */
+export function isMissingProject(e: unknown): e is ConfigError {
+  return e instanceof ConfigError && e.problems.length === 1 && e.problems[0]!.message === NO_PROJECT_FILE;
+}
+
 /** readProjectText reads the project file, undefined when there is none; a folder or an unreadable file in its place is a ConfigError. */
 export async function readProjectText(path: string, { fs = nodeFs, display = path }: { fs?: FileSystem; display?: string } = {}): Promise<string | undefined> {
   try {
@@ -82,7 +89,7 @@ export async function readProjectText(path: string, { fs = nodeFs, display = pat
 export async function loadProject(path: string, { fs = nodeFs, display = path }: { fs?: FileSystem; display?: string } = {}): Promise<Project> {
   const text = await readProjectText(path, { fs, display });
   if (text === undefined) {
-    throw new ConfigError([{ file: display, message: "no project file here" }], {
+    throw new ConfigError([{ file: display, message: NO_PROJECT_FILE }], {
       hint: `create ${DEFAULT_CONFIG_FILE} (see examples/pxectl.yaml), run pxectl init, or pass --config FILE`,
     });
   }

@@ -47,7 +47,7 @@ function head(e: Exchange, what: string): string {
 export async function run(o: RenderOptions, ctx: Context): Promise<CommandResult<RenderResult>> {
   const mac = parseMachineMac(o.mac, "--mac");
   const query = parseQuery(o.query);
-  const { desired } = await loadDesired(ctx, o.dir);
+  const { desired } = await loadDesired(ctx, o.dir, { projectBeside: true });
   const configs = new Map([...desired.configs.values()].map((c) => [c.name, c]));
   const { ipxe, ignition } = simulateBoot(
     { groups: [...desired.groups.values()], profile: (id) => desired.profiles.get(id), ignition: (name) => configs.get(name)?.compiled().json },
