@@ -1,6 +1,6 @@
 // The project file pxectl.yaml: found (flag > PXECTL_CONFIG > ./pxectl.yaml), parsed
 // with positions, checked against schemas/pxectl.schema.json, defaults filled in.
-import { dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
 import schema from "../../schemas/pxectl.schema.json";
 import { ConfigError } from "../core/errors";
 import { type FileSystem, nodeFs, readTextIfExists } from "./files";
@@ -62,11 +62,34 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
   return value as ProjectConfig;
 }
 
+const NO_PROJECT_FILE = "no project file here";
+
+/** isMissingProject tells the error loadProject throws when there is no project file. */
+export function isMissingProject(e: unknown): e is ConfigError {
+  return e instanceof ConfigError && e.problems.length === 1 && e.problems[0]!.message === NO_PROJECT_FILE;
+}
+
+/** readProjectText reads the project file, undefined when there is none; a folder or an unreadable file in its place is a ConfigError. */
+export async function readProjectText(path: string, { fs = nodeFs, display = path }: { fs?: FileSystem; display?: string } = {}): Promise<string | undefined> {
+  try {
+    return await readTextIfExists(path, fs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EISDIR") {
+      throw new ConfigError([{ file: display, message: "is a folder, not a project file" }], {
+        hint: basename(path) === DEFAULT_CONFIG_FILE ? `rename or remove that folder, or pass --config FILE` : `pass the project file, e.g. --config ${join(display, DEFAULT_CONFIG_FILE)}`,
+      });
+    }
+    if (code === "EACCES" || code === "EPERM") throw new ConfigError([{ file: display, message: "cannot be read: permission denied" }], { hint: `check the file's permissions (chmod u+r ${display})` });
+    throw e;
+  }
+}
+
 /** loadProject reads and validates the project file; display is the name errors show. */
 export async function loadProject(path: string, { fs = nodeFs, display = path }: { fs?: FileSystem; display?: string } = {}): Promise<Project> {
-  const text = await readTextIfExists(path, fs);
+  const text = await readProjectText(path, { fs, display });
   if (text === undefined) {
-    throw new ConfigError([{ file: display, message: "no project file here" }], {
+    throw new ConfigError([{ file: display, message: NO_PROJECT_FILE }], {
       hint: `create ${DEFAULT_CONFIG_FILE} (see examples/pxectl.yaml), run pxectl init, or pass --config FILE`,
     });
   }

@@ -18,6 +18,8 @@ export interface Session {
   readonly fs: FileSystem;
   readonly signal: AbortSignal;
   readonly stateDir: string;
+  /** Absolute path of the project file (which may not exist). */
+  readonly configPath: string;
   readonly display: (path: string) => string;
   project(): Promise<Project>;
   readState(): Promise<StateStore>;

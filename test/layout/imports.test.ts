@@ -18,7 +18,7 @@ function importsOf(file: string): string[] {
   return specs.map((s) => relative(SRC, resolve(dirname(file), s)));
 }
 
-const SHARED_IN_COMMANDS = new Set(["commands/cloud-options", "commands/matchbox-options", "commands/registry"]);
+const SHARED_IN_COMMANDS = new Set(["commands/cloud-options", "commands/duration-option", "commands/matchbox-options", "commands/registry"]);
 // files of one command that are not commands themselves (its checks, its answers, its shell scripts)
 const COMMAND_PARTS = /^commands\/(status\/(cloud|host|lab|local)-checks|init\/answers|completion\/(scripts|tree))$/;
 

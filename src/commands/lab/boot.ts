@@ -1,6 +1,6 @@
 import type { CommandResult } from "../../cli/command";
 import type { Context } from "../../cli/context";
-import { parseMac } from "../../core/mac";
+import { parseMachineMac } from "../../core/mac";
 import { bootVm } from "../../lab/lab";
 import { checkLabPrerequisites } from "../../lab/prerequisites";
 import type { Accel, Firmware } from "../../lab/vm";
@@ -16,7 +16,7 @@ export interface BootOptions {
 
 /** run starts a VM for each MAC; a MAC no node has boots anyway (it is what an unknown machine does). */
 export async function run(o: BootOptions, ctx: Context): Promise<CommandResult<BootedVm[]>> {
-  const macs = o.macs.map((m) => parseMac(m));
+  const macs = o.macs.map((m) => parseMachineMac(m));
   await checkLabPrerequisites({ env: ctx.env, uid: process.getuid?.() ?? 0, firmwares: [o.firmware] });
   const store = await ctx.writeState();
   const booted: BootedVm[] = [];
