@@ -1,11 +1,12 @@
 // pxectl profile apply|plan|list|get|delete|render and group list|get|delete, run as the CLI
-// against the matchbox test server over mutual TLS.
+// against the real matchbox when PXECTL_TEST_MATCHBOX names it (else the test server) over
+// mutual TLS; the tests that count writes or inject faults use the test server's hook.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createCa, issueClient, tlsPaths, writePair } from "../../src/pki";
 import { runCli, spawnCli } from "../support/cli";
-import { type TestMatchbox, exampleProject as project, startTestMatchbox } from "../support/matchbox-harness";
+import { type TestMatchbox, exampleProject as project, startMatchbox, startTestMatchbox } from "../support/matchbox-harness";
 import { tempDir } from "../support/tempdir";
 import { testPki } from "../support/tls";
 
@@ -96,7 +97,7 @@ describe("pxectl profile apply", () => {
 
 describe("pxectl profile and group list|get|delete", () => {
   it("show what matchbox holds and whether pxectl wrote it, and delete after a confirmation", async () => {
-    const mb = await startTestMatchbox();
+    const mb = await startMatchbox();
     const p = project(mb);
     await runCli(["profile", "apply"], p);
     const api = await mb.api();
@@ -149,7 +150,7 @@ describe("client certificates", () => {
   });
 
   it("reads the endpoint and files from flags before the environment", async () => {
-    const mb = await startTestMatchbox();
+    const mb = await startMatchbox();
     const p = project(mb);
     const elsewhere = tempDir();
     mkdirSync(join(elsewhere, "tls"));
