@@ -13,7 +13,7 @@ async function start(): Promise<{ child: ChildProcess; exports: Record<string, s
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   let out = "";
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.setEncoding("utf8").on("data", (d: string) => {
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
       out += d;
       if (out.includes("SAKURA_ACCESS_TOKEN_SECRET=")) resolve();
     });
