@@ -71,6 +71,21 @@ await esbuild.build({
 });
 chmodSync(join(dist, "matchbox-test-server.cjs"), 0o755);
 
+// The SakuraCloud test server as one program (npm run sakuracloud-test-server): its pid is
+// the server's own, so SIGTERM or Ctrl-C stops it (under npx tsx a wrapper held the pid).
+await esbuild.build({
+  entryPoints: [join(root, "test/support/sakuracloud/main.ts")],
+  outfile: join(dist, "sakuracloud-test-server.cjs"),
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  legalComments: "none",
+  banner: { js: "#!/usr/bin/env node" },
+  logLevel: "warning",
+});
+chmodSync(join(dist, "sakuracloud-test-server.cjs"), 0o755);
+
 if (binary) {
   const blob = join(dist, "pxectl.blob");
   const seaConfig = join(dist, "sea-config.json");

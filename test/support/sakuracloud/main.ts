@@ -1,11 +1,12 @@
 // Start the SakuraCloud test server by hand, to try pxectl without an account:
-//   npx tsx test/support/sakuracloud/main.ts [--port N] [--faults busy=0.1,drop-after=0.01,latency=50,seed=7] [--tick-ms N]
-// It prints the variables to export, then one line per request until Ctrl-C.
+//   npm run sakuracloud-test-server -- [--port N] [--faults busy=0.1,drop-after=0.01,latency=50,seed=7] [--tick-ms N]
+// or dist/sakuracloud-test-server.cjs (npm run build makes it), whose pid is the server's.
+// It prints the variables to export, then one line per request until Ctrl-C or SIGTERM.
 import { parseArgs } from "node:util";
 import { parseFaults } from "./faults";
 import { startSakuraTestServer } from "./server";
 
-const USAGE = "usage: npx tsx test/support/sakuracloud/main.ts [--port N] [--faults busy=0.1,locked=0.02,drop-before=0.01,drop-after=0.01,latency=50,jitter=20,seed=7] [--tick-ms N]";
+const USAGE = "usage: dist/sakuracloud-test-server.cjs [--port N] [--faults busy=0.1,locked=0.02,drop-before=0.01,drop-after=0.01,latency=50,jitter=20,seed=7] [--tick-ms N]";
 
 async function run(): Promise<void> {
   const { values } = parseArgs({ options: { port: { type: "string" }, faults: { type: "string" }, "tick-ms": { type: "string" }, help: { type: "boolean", short: "h" } } });
@@ -32,13 +33,17 @@ async function run(): Promise<void> {
       "",
     ].join("\n"),
   );
+  let stopping = false;
   const stop = () => {
+    // a second signal while closing stops at once
+    if (stopping) process.exit(1);
+    stopping = true;
     const made = server.inventory();
     process.stderr.write(`stopping; ${made.length} resources were left: ${made.map((r) => `${r.kind} ${r.id}`).join(", ") || "none"}\n`);
-    void server.close();
+    void server.close().then(() => process.exit(0));
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
 }
 
 run().catch((e: unknown) => {
