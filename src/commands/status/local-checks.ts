@@ -29,7 +29,7 @@ export function localChecks(ctx: Context, found: Found, now: Date): Record<"conf
       name: "config",
       async run() {
         const project = await ctx.project();
-        hostSettings(project.config, ctx.display(project.path)); // what the schema cannot check: addresses that must agree
+        hostSettings(project.config, ctx.display(project.path), project.locate); // what the schema cannot check: addresses that must agree
         found.project = project;
         return pass(`${ctx.display(project.path)}: environment ${project.config.name} on ${project.config.provider}`);
       },
