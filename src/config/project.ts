@@ -41,6 +41,11 @@ export interface ProjectConfig {
   tls: { extra_sans?: string[]; validity_days: number };
 }
 
+/** buildCommand is the command that builds a project's environment: a lab's is lab up, not init. */
+export function buildCommand(config: Pick<ProjectConfig, "provider">): string {
+  return config.provider === "lab" ? "pxectl lab up" : "pxectl init";
+}
+
 /** Project is a loaded project file and where its state lives. */
 export interface Project {
   /** Absolute path of pxectl.yaml (it may not exist for commands that do not need it). */
