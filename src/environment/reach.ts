@@ -25,10 +25,11 @@ export async function connectRecordedHost(ctx: HostScope, o: { connectAttempts?:
   const state = (await ctx.readState()).state;
   const host = state.host;
   const pinned = (host?.ssh_host_key as { fingerprint?: string } | undefined)?.fingerprint;
+  const project = await ctx.project().catch(() => undefined);
   if (!host?.address || !pinned) {
+    if (project?.config.provider === "lab") throw new StateError("the lab is not up", { hint: "run pxectl lab up first (as root)" });
     throw new StateError("there is no host yet in this project", { hint: "run pxectl init first" });
   }
-  const project = await ctx.project().catch(() => undefined);
   const configured = project?.config.host?.ssh_key;
   const keyFile = configured ? (configured.startsWith("/") ? configured : join(project.dir, configured)) : join(statePaths(ctx.stateDir).ssh, "id_ed25519");
   const remote = await connectHost({

@@ -72,7 +72,7 @@ export function resolveMatchboxSettings(o: { flags: MatchboxOverrides; env: Node
   else if (typeof recorded === "string") [endpoint, endpointFrom] = [parseEndpoint(recorded, "state matchbox.grpc_endpoint"), "state"];
   else {
     throw new UsageError("no matchbox endpoint is known", {
-      hint: `pass --endpoint host:port or set ${MATCHBOX_ENV.endpoint}; pxectl init records it for its own host (profile plan --offline and profile render need none)`,
+      hint: `pass --endpoint host:port or set ${MATCHBOX_ENV.endpoint}; pxectl init (pxectl lab up in a lab) records it for its own host (profile plan --offline and profile render need none)`,
     });
   }
   const tls = tlsPaths(statePaths(o.stateDir).tls);

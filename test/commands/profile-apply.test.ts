@@ -160,9 +160,9 @@ describe("client certificates", () => {
     const r = await runCli(["group", "list", "--endpoint", mb.endpoint, ...files], { cwd: p.cwd, env: { PXECTL_MATCHBOX_ENDPOINT: "127.0.0.1:1" } });
     expect(r).toMatchObject({ exitCode: 0, stdout: `no groups on matchbox at ${mb.endpoint}\n` });
     const missing = await runCli(["group", "list"], p);
-    expect(missing).toMatchObject({ exitCode: 11, stderr: "error: .pxectl/tls/ca.crt, .pxectl/tls/client.crt and .pxectl/tls/client.key are missing\nhint: pxectl init creates the certificates in .pxectl/tls/; elsewhere, pass --ca-file, --cert-file and --key-file\n" });
+    expect(missing).toMatchObject({ exitCode: 11, stderr: "error: .pxectl/tls/ca.crt, .pxectl/tls/client.crt and .pxectl/tls/client.key are missing\nhint: pxectl init (pxectl lab up in a lab) creates the certificates in .pxectl/tls/; elsewhere, pass --ca-file, --cert-file and --key-file\n" });
     const noEndpoint = await runCli(["group", "list"], { cwd: p.cwd });
-    expect(noEndpoint).toMatchObject({ exitCode: 2, stderr: "error: no matchbox endpoint is known\nhint: pass --endpoint host:port or set PXECTL_MATCHBOX_ENDPOINT; pxectl init records it for its own host (profile plan --offline and profile render need none)\n" });
+    expect(noEndpoint).toMatchObject({ exitCode: 2, stderr: "error: no matchbox endpoint is known\nhint: pass --endpoint host:port or set PXECTL_MATCHBOX_ENDPOINT; pxectl init (pxectl lab up in a lab) records it for its own host (profile plan --offline and profile render need none)\n" });
     const scheme = await runCli(["group", "list", "--endpoint", "https://matchbox:8081"], p);
     expect(scheme.stderr).toBe('error: --endpoint: matchbox endpoint "https://matchbox:8081" must be host:port, without a scheme\nhint: write it as host:port, e.g. 192.168.0.1:8081 or matchbox.example.com:8081\n');
   });

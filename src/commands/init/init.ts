@@ -52,7 +52,7 @@ export async function run(options: InitOptions, ctx: Context): Promise<CommandRe
   }
   const paths = statePaths(ctx.stateDir);
   const { hostSettings, matchboxSource } = await import("../../remote/installer");
-  const settings = hostSettings(config, ctx.display(project.path));
+  const settings = hostSettings(config, ctx.display(project.path), project.locate);
   const host: HostInit = {
     store,
     out: ctx.out,

@@ -57,7 +57,7 @@ export async function run(o: UpOptions, ctx: Context): Promise<CommandResult<UpR
   if (config.provider !== "lab") {
     throw new UsageError(`${ctx.display(ctx.configPath)} is for provider ${config.provider}; the lab needs provider: lab`, { hint: "run pxectl lab up in an empty folder, or pass --config lab/pxectl.yaml" });
   }
-  const settings = hostSettings(config, ctx.display(project.path));
+  const settings = hostSettings(config, ctx.display(project.path), project.locate);
   const matchboxBinary = await findMatchbox(o.matchboxBinary ?? (config.matchbox.binary && resolve(dirname(ctx.configPath), config.matchbox.binary)), ctx.env);
   const store = await ctx.writeState();
   if (labOf(store.state)) await ctx.out.step("stopping the earlier lab", () => stopLab(store));

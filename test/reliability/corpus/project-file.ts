@@ -26,6 +26,10 @@ export const projectFileCases: BadInput[] = [
   },
   { name: "pxectl.yaml: --config names a folder, for init", argv: ["-c", "profiles", "init", "--yes"], exitCode: 3, says: "profiles: is a folder" },
   config("empty", "", "empty"),
+  // a syntax error says how to fix it, and a bad value beyond the schema says where it is
+  config("unclosed quote, with a hint", 'name: "demo\n', /pxectl\.yaml:2:1: invalid YAML: Missing closing "quote\nhint: close the quote/),
+  config("a tab, with a hint", "name: demo\nsakuracloud:\n\tzone: is1a\n", /\nhint: YAML indents with spaces only/),
+  config("an invalid address, located", "name: demo\nnetwork:\n  address: 192.168.0.300/24\n", "pxectl.yaml:3:12: network.address: 192.168.0.300/24 is not an IPv4 address"),
   config("only a comment", "# nothing\n"),
   config("a tab for indentation", "name: demo\nsakuracloud:\n\tzone: is1a\n", "pxectl.yaml:3"),
   config("unclosed quote", 'name: "demo\n', "pxectl.yaml:"),
