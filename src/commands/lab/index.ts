@@ -18,7 +18,7 @@ export const register: Registrar = (program, runner) => {
   lab
     .command("up")
     .description("start dnsmasq and matchbox in a network namespace, push the profiles, and boot --vms VMs")
-    .option("--matchbox-binary <file>", "the matchbox program to run (default: matchbox.binary, or matchbox on PATH)")
+    .option("--matchbox-binary <file>", "the matchbox program to run (default: matchbox.binary, matchbox on PATH, else the release, downloaded once into the lab cache and checked against its signature)")
     .option("--vms <n>", "register and boot this many VMs", whole("--vms", 0, 64), 0)
     .addOption(firmware())
     .addOption(accel())
