@@ -30,7 +30,8 @@ const commands = [
 
 function time(s) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(s.cmd, s.args, { cwd: project, env, stdio: "ignore" });
+  // output to pipes, as when a script reads it
+  const r = spawnSync(s.cmd, s.args, { cwd: project, env, stdio: ["ignore", "pipe", "pipe"] });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${s.name} exited ${r.status}`);
   return ms;
