@@ -169,12 +169,44 @@ class Tally {
   }
 }
 
+// log messages whose tail is another program's report (Ignition's, butane's, text/template's): compared up to the colon
+const REPORTS = /^(level=\w+ msg="(?:warning parsing Ignition|error translating Butane Config|error rendering template|error parsing template|Group \\"[^\\]*\\"|Profile \\"[^\\]*\\")):.*$/;
+
+/** logLines are a side's log lines from `from` on, without their time, reports cut (README.md). */
+function logLines(side: Side, from: number): string[] {
+  // lines of earlier gRPC calls (files a list skipped) may still be arriving: start at the request's own line
+  const all = side.logs.slice(from);
+  const start = all.findIndex((l) => l.includes(' msg="HTTP '));
+  const lines = all.slice(Math.max(0, start)).map((l) => l.replace(/^time="[^"]*" /, "").replace(REPORTS, "$1: ..."));
+  // matchbox warns about each unparseable mac key in Go's random map order: sort each run of them
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; ) {
+    let j = i;
+    while (j < lines.length && lines[j]!.includes("ignoring unparseable MAC address")) j++;
+    if (j === i) out.push(lines[i++]!);
+    else (out.push(...lines.slice(i, j).sort()), (i = j));
+  }
+  return out;
+}
+
+/** settled waits until the real matchbox's stderr has delivered the line of every request sent so far. */
+async function settled(side: Side, requests: number): Promise<void> {
+  for (let i = 0; i < 400 && side.logs.filter((l) => l.includes(' msg="HTTP ')).length < requests; i++) await new Promise((r) => setTimeout(r, 5));
+  await new Promise((r) => setTimeout(r, 2)); // the lines a handler logs after the request line
+}
+
 async function compare(ops: readonly Op[], tally: Tally): Promise<void> {
   for (const s of sides) reset(s);
+  let requests = 0;
   for (const o of ops) {
+    const marks = sides.map((s) => s.logs.length);
     const [real, test] = await Promise.all(sides.map((s) => run(s, o)));
     tally.add(real!);
     expect(comparable(test!), JSON.stringify(o)).toEqual(comparable(real!));
+    if (o.kind !== "http") continue;
+    await settled(sides[0], ++requests);
+    // what watch reads: the same log lines, in the same order
+    expect(logLines(sides[1], marks[1]!), `log of ${o.target}`).toEqual(logLines(sides[0], marks[0]!));
   }
 }
 

@@ -44,7 +44,7 @@ function send(res: ServerResponse, body: string, headers: Record<string, string>
 /** labels reads the query; only the selecting middleware logs unparseable MACs, as in matchbox. */
 function labels(ctx: HttpContext, r: Request, warn: boolean): Labels {
   const parsed = labelsFromQuery(r.rawQuery);
-  if (warn) for (const mac of parsed.badMacs) ctx.logger.warning(`ignoring unparseable MAC address: address ${mac}: invalid MAC address`, { mac });
+  if (warn) for (const mac of parsed.badMacs) ctx.logger.warning(`ignoring unparseable MAC address: ${mac === "" ? "" : `address ${mac}: `}invalid MAC address`, { mac }); // Go's AddrError names no empty address
   return parsed.labels;
 }
 

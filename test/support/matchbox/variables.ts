@@ -62,6 +62,7 @@ export class TemplateError extends Error {
  * refused as a parse error: pxectl renders its templates itself and pushes none of these.
  */
 export function renderGoTemplate(text: string, data: Record<string, unknown>): string {
+  if (/\{\{(?![\s\S]*?\}\})/.test(text)) throw new TemplateError("parsing", "template: :1: unclosed action");
   return text.replace(/\{\{-?\s*(.*?)\s*-?\}\}/gs, (_m, action: string) => {
     if (!/^(\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(action)) {
       throw new TemplateError("parsing", `template: :1: the matchbox test server renders only {{.field}} actions, not {{${action}}}`);
