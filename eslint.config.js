@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "test-results/", "coverage/", "schemas/vendor/"] },
+  { ignores: ["dist/", "node_modules/", "test-results/", "coverage/", "schemas/vendor/", ".tools/", ".cache/"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -28,6 +28,15 @@ describe("the package list", () => {
     expect(all).toEqual(expect.arrayContaining(["openssh-server", "dnsmasq-base", "nftables", "zsh", "fish", "openssl", "qemu-system-x86", "syslinux-common"]));
   });
 
+  it("lint and the tests leave alone what the scripts put in the project: .tools/ (Node.js, npm) and .cache/ (the lab OS)", async () => {
+    const { ESLint } = await import("eslint");
+    const eslint = new ESLint({ cwd: root });
+    expect(await eslint.isPathIgnored(join(root, ".tools/node-v20.20.2/lib/node_modules/npm/lib/cli.js"))).toBe(true);
+    expect(await eslint.isPathIgnored(join(root, ".cache/lab/x.js"))).toBe(true);
+    const ignored = readFileSync(join(root, ".gitignore"), "utf8").split("\n");
+    expect(ignored).toEqual(expect.arrayContaining([".tools/", ".cache/"]));
+  });
+
   it(".ci/run is scripts/test, and both commands are executable", () => {
     expect(readFileSync(join(root, ".ci/run"), "utf8").trimEnd().split("\n").pop()).toBe('exec scripts/test "$@"');
     for (const script of ["scripts/test", "scripts/lab-demo", ".ci/run"]) expect(statSync(join(root, script)).mode & 0o111, script).not.toBe(0);
