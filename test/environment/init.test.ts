@@ -1,10 +1,11 @@
 // pxectl init and destroy end to end: the SakuraCloud test server for the cloud, a real
 // sshd in a network namespace standing in for the host (its NIC 1 has the MAC the test
 // server gives the first server's second NIC), the installer under --root.
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SWITCH_MAC, type TestHost, startTestHost, testProject } from "../support/environment";
+import { STARTER_FILES } from "../../src/project/starter";
+import { SWITCH_MAC, type TestHost, startHostMatchbox, startTestHost, testProject } from "../support/environment";
 import { startSakuraTestServer } from "../support/sakuracloud/server";
 
 let host: TestHost;
@@ -57,6 +58,61 @@ describe("pxectl init and destroy", () => {
       await sakura.close();
     }
   }, 120_000);
+});
+
+describe("pxectl init, first run", () => {
+  it("writes a starter profile directory with the operator's key, so node add --mac works next with no hand-written file", async () => {
+    const sakura = await startSakuraTestServer();
+    try {
+      const p = testProject(host, sakura);
+      const init = await p.init();
+      expect(init.exitCode, init.stderr).toBe(0);
+      expect(init.stderr).toContain("wrote profiles/: Flatcar installed to disk");
+      for (const [path, text] of STARTER_FILES) expect(readFileSync(join(p.cwd, "profiles", path), "utf8")).toBe(text);
+      const publicKey = readFileSync(`${host.sshd.clientKey}.pub`, "utf8").trim();
+      const project = readFileSync(join(p.cwd, "pxectl.yaml"), "utf8");
+      expect(project).toContain(`variables:\n  ssh_authorized_key: ${publicKey}\n`);
+      expect(project).toMatch(/^name: demo\nsakuracloud:\n/); // the rest of the file as it was
+
+      const matchbox = await startHostMatchbox(host, p.root);
+      try {
+        const add = await p.pxectl(["node", "add", "--mac", "52:54:00:12:34:56", "-o", "json"]);
+        expect(add.exitCode, add.stderr).toBe(0);
+        const render = await p.pxectl(["profile", "render", "--mac", "52:54:00:12:34:56", "--query", "os=installed", "--ignition"]);
+        expect(render.exitCode, render.stderr).toBe(0);
+        expect(render.stdout).toContain(publicKey.split(" ")[1]);
+      } finally {
+        await matchbox.stop();
+      }
+      // a second init leaves the directory, now the user's, alone
+      writeFileSync(join(p.cwd, "profiles/flatcar.yaml"), readFileSync(join(p.cwd, "profiles/flatcar.yaml"), "utf8") + "# mine\n");
+      expect((await p.init()).exitCode).toBe(0);
+      expect(readFileSync(join(p.cwd, "profiles/flatcar.yaml"), "utf8")).toMatch(/# mine\n$/);
+    } finally {
+      await sakura.close();
+    }
+  }, 120_000);
+
+  it.each([
+    ["a profile directory that does not render", { "profiles/bad.yaml": "kind: profile\nid: x\nboot:\n  kernel: /{{nosuch}}\n" }, [], 3, /nosuch/],
+    ["a matchbox program that is not there", {}, ["--matchbox-binary", "no-such-matchbox"], 2, /no-such-matchbox is not a file/],
+  ])("creates nothing in the cloud with %s", async (_what, files: Record<string, string>, argv: string[], exitCode, says) => {
+    const sakura = await startSakuraTestServer();
+    try {
+      const p = testProject(host, sakura);
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(p.cwd, path)), { recursive: true });
+        writeFileSync(join(p.cwd, path), text);
+      }
+      const r = await p.pxectl([...p.initArgv.filter((a, i, all) => argv.length === 0 || (a !== "--matchbox-binary" && all[i - 1] !== "--matchbox-binary")), ...argv]);
+      expect(r.exitCode, r.stderr).toBe(exitCode);
+      expect(r.stderr).toMatch(says);
+      expect(r.stderr).toContain("nothing was created");
+      expect(sakura.inventory()).toEqual([]);
+    } finally {
+      await sakura.close();
+    }
+  }, 60_000);
 });
 
 describe("the local-boot answer", () => {

@@ -1,6 +1,6 @@
 // pxectl init, the command: answers -> pxectl.yaml, then the init journal (operator key,
 // cloud resources, host install), and a summary of endpoints and files.
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { CommandResult } from "../../cli/command";
 import type { Context } from "../../cli/context";
 import { UsageError, StateError } from "../../core/errors";
@@ -13,6 +13,8 @@ import { endpoints, hostAddress, hostSteps, type HostInit } from "../../environm
 import { type Step, type StepReport, bindSteps, runJournal } from "../../environment/journal";
 import { operatorKey } from "../../environment/operator-key";
 import { tlsPaths } from "../../pki";
+import { loadDesired } from "../../project";
+import { writeStarterProject } from "../../project/starter";
 import { renderFields } from "../../output/table";
 import { type InitFlags, projectFileFromAnswers, refuseContradictions } from "./answers";
 
@@ -32,25 +34,53 @@ export interface InitResult {
   steps: StepReport[];
 }
 
+/**
+ * checkBeforeBilling checks offline what the later steps need, before init creates anything
+ * that costs: the profile directory renders (node add pushes it next; on SakuraCloud), and a
+ * matchbox program given as a file exists.
+ */
+async function checkBeforeBilling(ctx: Context, host: HostInit): Promise<void> {
+  try {
+    if (host.config.provider === "sakuracloud") await loadDesired(ctx, undefined, { warn: false });
+    if (host.matchbox.kind === "file") {
+      const path = host.matchbox.path;
+      const stat = await ctx.fs.stat(path).catch(() => undefined);
+      if (!stat?.isFile()) throw new UsageError(`the matchbox program ${ctx.display(path)} is not a file`, { hint: "pass --matchbox-binary FILE (or matchbox.binary in pxectl.yaml) naming matchbox v0.11.0, or leave both out to install the release" });
+    }
+  } catch (e) {
+    if (host.config.provider === "sakuracloud") ctx.out.warn("nothing was created: the checks before creating cloud resources failed");
+    throw e;
+  }
+}
+
 /** run builds (or resumes, or checks) the environment described by pxectl.yaml. */
 export async function run(options: InitOptions, ctx: Context): Promise<CommandResult<InitResult>> {
-  const { readProjectText } = await import("../../config/project");
-  if ((await readProjectText(ctx.configPath, { fs: ctx.fs, display: ctx.display(ctx.configPath) })) === undefined) {
+  const { parseProjectConfig, readProjectText } = await import("../../config/project");
+  const shown = ctx.display(ctx.configPath);
+  if ((await readProjectText(ctx.configPath, { fs: ctx.fs, display: shown })) === undefined) {
     const text = await projectFileFromAnswers(options, ctx.prompt, ctx.cwd);
     await writeFileAtomic(ctx.configPath, text, { mode: 0o644, fs: ctx.fs });
-    ctx.out.info(`wrote ${ctx.display(ctx.configPath)}`);
+    ctx.out.info(`wrote ${shown}`);
   }
-  const project = await ctx.project();
-  const { config } = project;
-  refuseContradictions(options, config, ctx.display(project.path));
-  if (config.provider === "lab") throw new UsageError("a project with provider: lab is built by pxectl lab up, not init", { hint: "sudo pxectl lab up" });
+  const text = (await readProjectText(ctx.configPath, { fs: ctx.fs, display: shown }))!;
+  const written = parseProjectConfig(text, shown);
+  refuseContradictions(options, written, shown);
+  if (written.provider === "lab") throw new UsageError("a project with provider: lab is built by pxectl lab up, not init", { hint: "run pxectl lab up (as root)" });
   const store = await ctx.writeState();
-  if (store.state.env && store.state.env !== config.name) {
-    throw new StateError(`${ctx.display(ctx.stateDir)} belongs to environment "${store.state.env}", but pxectl.yaml says "${config.name}"`, {
+  if (store.state.env && store.state.env !== written.name) {
+    throw new StateError(`${ctx.display(ctx.stateDir)} belongs to environment "${store.state.env}", but pxectl.yaml says "${written.name}"`, {
       hint: `run pxectl destroy with the old name first, or use another folder`,
     });
   }
   const paths = statePaths(ctx.stateDir);
+  // the operator's key first: the starter profiles let it log in to the nodes too
+  const key = await operatorKey({ configured: options.sshKey ?? written.host?.ssh_key, baseDir: dirname(ctx.configPath), sshDir: paths.ssh, comment: `pxectl-${written.name}`, fs: ctx.fs });
+  const starter = await writeStarterProject({ configPath: ctx.configPath, configText: text, config: written, publicKey: key.publicKey, fs: ctx.fs });
+  if (starter.dir) {
+    ctx.out.info(`wrote ${ctx.display(starter.dir)}/: Flatcar installed to disk, user core with ${starter.keyAdded ? `the key ${ctx.display(key.privateKeyPath)} (variables.ssh_authorized_key in ${shown})` : "variables.ssh_authorized_key"}`);
+  }
+  const project = await ctx.project();
+  const { config } = project;
   const { hostSettings, matchboxSource } = await import("../../remote/installer");
   const settings = hostSettings(config, ctx.display(project.path), project.locate);
   const host: HostInit = {
@@ -68,16 +98,17 @@ export async function run(options: InitOptions, ctx: Context): Promise<CommandRe
     flatcar: await flatcarAssets(project, ctx.display(project.path)),
     skipAssets: Boolean(options.skipAssets),
   };
+  await checkBeforeBilling(ctx, host);
   ctx.defer(() => host.host?.close());
   let publicKey = "";
   const steps: Step<void>[] = [
     {
       id: "operator-key",
       title: "your SSH key for the host",
-      async run() {
-        host.key = await operatorKey({ configured: options.sshKey ?? config.host?.ssh_key, baseDir: project.dir, sshDir: paths.ssh, comment: `pxectl-${config.name}`, fs: ctx.fs });
-        publicKey = host.key.publicKey;
-        return { changed: host.key.generated, detail: ctx.display(host.key.privateKeyPath) };
+      run() {
+        host.key = key;
+        publicKey = key.publicKey;
+        return Promise.resolve({ changed: key.generated, detail: ctx.display(key.privateKeyPath) });
       },
     },
   ];
@@ -87,6 +118,11 @@ export async function run(options: InitOptions, ctx: Context): Promise<CommandRe
       throw new UsageError("sakuracloud.allow_from is empty: nobody could reach the host's SSH and gRPC", { hint: "add your public address to sakuracloud.allow_from in pxectl.yaml" });
     }
     const api = await openCloud(ctx, config, options);
+    const { core, memory_gb } = config.sakuracloud.host;
+    await api.plans.findServerPlan({ cpu: core, memoryMB: memory_gb * 1024 }).catch((e: unknown) => {
+      ctx.out.warn("nothing was created: the host's size was checked first");
+      throw e;
+    });
     const cloud: CloudInit = {
       api,
       store,
