@@ -2,19 +2,22 @@
 // way the binary does, then writes the code cache of every chunk it loaded. Made after the run,
 // a cache holds the functions that ran, not only each chunk's top level, so the binary compiles
 // nothing on the common paths. Each run starts from the caches of the runs before it.
+//   node train.cjs CHUNKS CACHES --wrap       wrap each chunk file as the loader compiles it (first)
 //   node train.cjs CHUNKS CACHES -- ARGS...   run pxectl ARGS
 //   node train.cjs CHUNKS CACHES --fill       a compile-only cache for each chunk still without one
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CACHE_SUFFIX, ENTRY_CHUNK, compileChunk, createChunkLoader } from "../src/cli/chunks";
+import { CACHE_SUFFIX, ENTRY_CHUNK, compileChunk, createChunkLoader, wrapChunk } from "../src/cli/chunks";
 
 const [chunks, caches, mode, ...args] = process.argv.slice(2);
-if (!chunks || !caches || (mode !== "--" && mode !== "--fill")) throw new Error("usage: train.cjs CHUNKS CACHES (-- ARGS... | --fill)");
+if (!chunks || !caches || !["--wrap", "--", "--fill"].includes(mode ?? "")) throw new Error("usage: train.cjs CHUNKS CACHES (--wrap | -- ARGS... | --fill)");
 const cacheFile = (name: string) => join(caches, name + CACHE_SUFFIX);
 const readCache = (name: string) => (existsSync(cacheFile(name)) ? readFileSync(cacheFile(name)) : undefined);
 const code = (name: string) => readFileSync(join(chunks, name), "utf8");
 
-if (mode === "--fill") {
+if (mode === "--wrap") {
+  for (const name of readdirSync(chunks)) writeFileSync(join(chunks, name), wrapChunk(code(name)));
+} else if (mode === "--fill") {
   for (const name of readdirSync(chunks)) {
     if (!existsSync(cacheFile(name))) writeFileSync(cacheFile(name), compileChunk(name, code(name)).createCachedData());
   }

@@ -25,7 +25,7 @@ export async function buildSeaBinary({ root, dist, common }) {
   for (const d of [esm, chunks, caches]) mkdirSync(d, { recursive: true });
 
   // 1. ESM with code splitting: every dynamic import() becomes its own chunk
-  await esbuild.build({
+  const { metafile } = await esbuild.build({
     ...common,
     entryPoints: [join(root, "src/cli/bin.ts")],
     outdir: esm,
@@ -35,7 +35,15 @@ export async function buildSeaBinary({ root, dist, common }) {
     keepNames: true,
     entryNames: "[name]",
     chunkNames: "[name]-[hash]",
+    metafile: true,
   });
+  // import() of a CommonJS package (yaml, ssh2) gets a chunk whose only export is the package as
+  // "default"; as CommonJS, that chunk exports the package itself, as the one-file bundle does
+  const commonJsEntries = new Set(
+    Object.entries(metafile.outputs)
+      .filter(([, o]) => o.entryPoint && metafile.inputs[o.entryPoint]?.format === "cjs" && o.exports.length === 1 && o.exports[0] === "default")
+      .map(([path]) => basename(path)),
+  );
   // 2. each chunk to CommonJS: imports become require("./chunk.js"), import() a lazy require
   for (const name of readdirSync(esm)) {
     const { code } = await esbuild.transform(readFileSync(join(esm, name), "utf8"), {
@@ -45,7 +53,7 @@ export async function buildSeaBinary({ root, dist, common }) {
       loader: "js",
       logLevel: "error", // esbuild's warnings about dependencies' code were shown by the bundling step
     });
-    writeFileSync(join(chunks, name), code);
+    writeFileSync(join(chunks, name), commonJsEntries.has(name) ? `${code}module.exports = module.exports.default;\n` : code);
   }
   rmSync(esm, { recursive: true });
 
@@ -60,6 +68,7 @@ export async function buildSeaBinary({ root, dist, common }) {
     writeFileSync(join(project, "pxectl.yaml"), "name: train\n");
     const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: project, NO_COLOR: "1" };
     const trainer = join(work, "train.cjs");
+    execFileSync(process.execPath, [trainer, chunks, caches, "--wrap"], { stdio: "inherit" });
     for (const args of TRAINING_RUNS) {
       const r = spawnSync(process.execPath, [trainer, chunks, caches, "--", ...args], { cwd: project, env, encoding: "utf8" });
       if (r.status !== 0) throw new Error(`build: training run "pxectl ${args.join(" ")}" failed (${r.status}): ${r.stderr}`);

@@ -6,6 +6,7 @@ import { Script } from "node:vm";
 
 /** ChunkSource reads a chunk's code and its code cache: SEA assets, or files while building. */
 export interface ChunkSource {
+  /** The chunk's code, wrapped by wrapChunk. */
   code(name: string): string;
   /** The V8 code cache for the chunk, or undefined to compile from source. */
   cache(name: string): Uint8Array | undefined;
@@ -53,10 +54,17 @@ export function createChunkLoader(source: ChunkSource, builtinRequire: (id: stri
   return { load, loaded };
 }
 
-/** compileChunk compiles a chunk as a function of CommonJS's module variables. */
-export function compileChunk(name: string, code: string, cachedData?: Uint8Array): Script {
-  // the code cache is tied to this exact text: the build and the binary both compile here
-  return new Script(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, { filename: `pxectl:${name}`, cachedData });
+/**
+ * wrapChunk makes a chunk's code a function of CommonJS's module variables. The build stores
+ * chunks wrapped: concatenating at run time would copy each chunk once more on the heap.
+ */
+export function wrapChunk(code: string): string {
+  return `(function (exports, require, module, __filename, __dirname) {${code}\n})`;
+}
+
+/** compileChunk compiles a wrapped chunk; the code cache is tied to this exact text. */
+export function compileChunk(name: string, wrapped: string, cachedData?: Uint8Array): Script {
+  return new Script(wrapped, { filename: `pxectl:${name}`, cachedData });
 }
 
 /** The chunk that starts the program (src/cli/bin.ts). */

@@ -57,6 +57,36 @@ describe("the single binary", () => {
     expect(r.exitCode).toBe(3);
     expect(r.stderr.split("\n")[0]).toBe('error: pxectl.yaml:3:9: network.dhcp: must be one of full, proxy (got "ful"); did you mean "full"?');
   });
+
+  // Each command group is its own chunk of the binary, loaded on use (src/cli/chunks.ts): one
+  // command of each runs, offline, far enough to load and run its group's code.
+  it.each([
+    [["init", "--yes"], 2, /^error: sakuracloud\.allow_from is empty/m],
+    [["status"], 1, /^✓ config +pxectl\.yaml: environment demo on sakuracloud$/m],
+    [["destroy", "--yes"], 2, /^error: no SakuraCloud API key found$/m],
+    [["node", "list"], 0, /^no nodes yet: pxectl node add --mac MAC$/m],
+    [["watch"], 9, /^error: no nodes to watch$/m],
+    [["lab", "status"], 13, /^error: the lab is not up$/m],
+    [["profile", "list"], 2, /^error: no matchbox endpoint is known$/m],
+    [["group", "list"], 2, /^error: no matchbox endpoint is known$/m],
+    [["assets", "prefetch"], 9, /^error: there is no host yet in this project$/m],
+    [["config", "show"], 0, /^name: demo\nprovider: sakuracloud\n/],
+    [["-o", "yaml", "config", "validate"], 0, /^file: pxectl\.yaml\nvalid: true\nname: demo$/m],
+    [["cert", "show"], 11, /^error: no CA in \.pxectl\/tls$/m],
+    [["completion", "bash"], 0, /^_pxectl_complete\(\) \{$/m],
+  ] as const)("runs pxectl %j", async (argv, exitCode, output) => {
+    const cwd = tempDir({ "pxectl.yaml": "name: demo\n" });
+    const r = await spawnCli([...argv], { cwd, command: [binary], env: { PATH: "/nonexistent", HOME: cwd } });
+    expect({ exitCode: r.exitCode, output: r.stdout + r.stderr }).toMatchObject({ exitCode, output: expect.stringMatching(output) });
+  });
+
+  it("takes every code cache it was built with", async () => {
+    const cwd = tempDir({ "pxectl.yaml": "name: demo\n" });
+    const r = await spawnCli(["config", "validate"], { cwd, command: [binary], env: { PATH: "/nonexistent", PXECTL_SEA_TRACE: "1" } });
+    const chunks = r.stderr.split("\n").filter((l) => l.startsWith("pxectl-sea: "));
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(chunks.filter((l) => !l.endsWith(" cache accepted"))).toEqual([]);
+  });
 });
 
 describe("on a terminal", () => {

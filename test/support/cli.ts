@@ -8,6 +8,12 @@ import type { FileSystem } from "../../src/config/files";
 
 export const BUNDLE = fileURLToPath(new URL("../../dist/pxectl.cjs", import.meta.url));
 
+/**
+ * What spawned runs start: node with the bundle, or with PXECTL_TEST_BINARY=dist/pxectl the
+ * single binary (npm run build:binary), so the command suites can check the binary too.
+ */
+export const CLI_COMMAND: readonly string[] = process.env.PXECTL_TEST_BINARY ? [process.env.PXECTL_TEST_BINARY] : [process.execPath, BUNDLE];
+
 export interface CliRun {
   exitCode: number;
   stdout: string;
@@ -57,9 +63,9 @@ export interface RunningCli {
   kill(signal?: NodeJS.Signals): void;
 }
 
-/** startCli starts the bundled CLI as a child process (or o.command instead of node and the bundle). */
+/** startCli starts the bundled CLI as a child process (CLI_COMMAND, or o.command instead). */
 export function startCli(argv: string[], o: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; command?: string[] }): RunningCli {
-  const [cmd, ...pre] = o.command ?? [process.execPath, BUNDLE];
+  const [cmd, ...pre] = o.command ?? CLI_COMMAND;
   const child = spawn(cmd!, [...pre, ...argv], { cwd: o.cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...o.env }, stdio: ["pipe", "pipe", "pipe"] });
   const result = new Promise<CliRun>((resolve, reject) => {
     let stdout = "";
