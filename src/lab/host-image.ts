@@ -19,6 +19,7 @@ import { copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { LabError } from "../core/errors";
+import { PACKAGES } from "../remote/installer/packages";
 
 /** Runner runs a program and returns its stdout; it throws with stderr when it fails. */
 export type Runner = (command: string, args: readonly string[]) => Promise<string>;
@@ -44,8 +45,8 @@ export const HOST_IMAGE_PACKAGES = [
   // the system: systemd as init, logind (ACPI power button) with dbus, udev and modules
   "systemd-sysv", "udev", "dbus", "kmod", "procps", "less", "netbase", "iproute2", "ifupdown", "openssh-server", "ca-certificates",
   "linux-image-amd64", "initramfs-tools",
-  // what the installer would apt-get install (src/remote/installer/packages.ts)
-  "dnsmasq-base", "ipxe", "nftables", "curl", "gpgv",
+  // what the installer would apt-get install: the VMs have no internet
+  ...PACKAGES,
 ] as const;
 
 const SUITE = "bookworm";
