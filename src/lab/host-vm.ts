@@ -1,7 +1,8 @@
-// A lab server with an installed OS as a QEMU VM: the host image's kernel booted directly
-// (no boot loader on the disk), its disk on virtio, N virtio NICs on taps made beforehand
-// (in a namespace when given), the serial console to a file and a QMP socket for the power
-// button. Power-on starts QEMU; an ACPI shutdown is QMP's system_powerdown (the guest's
+// A lab server as a QEMU VM: with an installed OS, the host image's kernel booted directly
+// (no boot loader on the disk); without a kernel, a network boot from NIC 0 (SeaBIOS and
+// the iPXE ROM) before the disk, as a SakuraCloud server tagged @boot-network. Its disk on
+// virtio, N virtio NICs on taps made beforehand (in a namespace when given), the serial
+// console to a file and a QMP socket for the power button. Power-on starts QEMU; an ACPI shutdown is QMP's system_powerdown (the guest's
 // systemd-logind powers off, QEMU exits); force-off kills QEMU. A reboot inside the guest
 // resets the VM and boots the same kernel again.
 import { connect } from "node:net";
@@ -15,9 +16,10 @@ export interface HostVmSpec {
   name: string;
   /** Raw disk image, the VM's first virtio disk (/dev/vda). */
   disk: string;
-  kernel: string;
-  initrd: string;
-  cmdline: string;
+  /** Boot this kernel with initrd and cmdline (a host image); without it, boot from the network first. */
+  kernel?: string;
+  initrd?: string;
+  cmdline?: string;
   /** NICs in order; each tap exists already (in namespace, when given). */
   nics: ReadonlyArray<{ mac: string; tap: string }>;
   /** The network namespace holding the taps; QEMU runs there. */
@@ -32,6 +34,8 @@ export interface HostVmSpec {
   accel?: "tcg" | "kvm";
 }
 
+const PXE_ROM = "/usr/lib/ipxe/qemu/pxe-virtio.rom";
+
 /** hostVmArgs is QEMU's command line for spec (one vCPU: the lab's machines share few cores). */
 export function hostVmArgs(spec: HostVmSpec): string[] {
   const args = [
@@ -43,15 +47,14 @@ export function hostVmArgs(spec: HostVmSpec): string[] {
     "-serial", `file:${spec.console}`,
     "-monitor", "none",
     "-qmp", `unix:${spec.qmpSocket},server=on,wait=off`,
-    "-kernel", spec.kernel,
-    "-initrd", spec.initrd,
-    "-append", spec.cmdline,
+    ...(spec.kernel ? ["-kernel", spec.kernel, "-initrd", spec.initrd ?? "", "-append", spec.cmdline ?? ""] : []),
     "-drive", `file=${spec.disk},if=none,id=d0,format=raw,cache=unsafe`,
-    "-device", "virtio-blk-pci,drive=d0",
+    "-device", `virtio-blk-pci,drive=d0${spec.kernel ? "" : ",bootindex=2"}`,
   ];
   for (const [i, nic] of spec.nics.entries()) {
-    // no romfile: the host boots its kernel directly and never from the network
-    args.push("-netdev", `tap,id=n${i},ifname=${nic.tap},script=no,downscript=no`, "-device", `virtio-net-pci,netdev=n${i},mac=${nic.mac},romfile=`);
+    // an explicit romfile needs disable-legacy=on, or SeaBIOS skips the ROM (boot lab pitfall 1)
+    const boot = !spec.kernel && i === 0 ? `romfile=${PXE_ROM},disable-legacy=on,bootindex=1` : "romfile=";
+    args.push("-netdev", `tap,id=n${i},ifname=${nic.tap},script=no,downscript=no`, "-device", `virtio-net-pci,netdev=n${i},mac=${nic.mac},${boot}`);
   }
   return args;
 }
