@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { editHostDisk } from "../../src/lab/disk-edit";
 import { copyHostDisk, ensureHostImage } from "../../src/lab/host-image";
-import { forceOffVm, powerDownVm, startHostVm, waitForExit, waitForSsh } from "../../src/lab/host-vm";
+import { type HostVmSpec, forceOffVm, powerDownVm, startHostVm, waitForExit, waitForSsh } from "../../src/lab/host-vm";
 import type { LabProcess } from "../../src/lab/processes";
 
 /** HOST_VM_CACHE is where the host image is built once (PXECTL_LAB_CACHE, as the boot lab's). */
@@ -40,8 +40,11 @@ export interface HostVm {
   hostKeys: string[];
   dir: string;
   console: string;
+  /** The running QEMU (a new one after powerCycle). */
   vm: LabProcess;
   timings: { image: string; boot: number };
+  /** powerCycle presses the power button, waits for QEMU to exit, powers on and waits for SSH; it returns the seconds until SSH answered. */
+  powerCycle(): Promise<number>;
   /** stop powers the VM off (ACPI, then kill) and deletes the namespace and files. */
   stop(): Promise<void>;
 }
@@ -60,7 +63,7 @@ function freeSubnet(): number {
 /** startHostVmLab builds (or reuses) the image and boots one host VM; it resolves once SSH answers. */
 export async function startHostVmLab(o: { log?: (line: string) => void; bootTimeoutMs?: number } = {}): Promise<HostVm> {
   const log = o.log ?? (() => undefined);
-  let started = Date.now();
+  const started = Date.now();
   const image = await ensureHostImage({ cacheDir: HOST_VM_CACHE, progress: log });
   const imageTiming = `${image.built ? "built" : "cache hit"} in ${((Date.now() - started) / 1000).toFixed(1)} s`;
   const id = randomBytes(3).toString("hex");
@@ -115,9 +118,8 @@ export async function startHostVmLab(o: { log?: (line: string) => void; bootTime
       disablePasswordAuth: true,
       network: { address, prefixLength: 24, gateway, nameservers: [gateway] },
     });
-    started = Date.now();
     const console = join(dir, "console.log");
-    vm = await startHostVm({
+    const spec: HostVmSpec = {
       name: `pxectl-host-${id}`,
       disk,
       kernel: image.kernel,
@@ -131,9 +133,29 @@ export async function startHostVmLab(o: { log?: (line: string) => void; bootTime
       console,
       qmpSocket: join(dir, "qmp.sock"),
       log: join(dir, "qemu.log"),
-    });
-    await waitForSsh({ host: address, timeoutMs: o.bootTimeoutMs ?? 600_000, vm });
-    return { ns, address, gateway, macs, keyFile, hostKeys: edit.hostKeys.map((k) => k.fingerprint), dir, console, vm, timings: { image: imageTiming, boot: (Date.now() - started) / 1000 }, stop };
+    };
+    const bootTimeoutMs = o.bootTimeoutMs ?? 600_000;
+    const boot = async (): Promise<number> => {
+      const at = Date.now();
+      vm = await startHostVm(spec);
+      await waitForSsh({ host: address, timeoutMs: bootTimeoutMs, vm });
+      return (Date.now() - at) / 1000;
+    };
+    const seconds = await boot();
+    const lab: HostVm = {
+      ns, address, gateway, macs, keyFile, dir, console, vm: vm!,
+      hostKeys: edit.hostKeys.map((k) => k.fingerprint),
+      timings: { image: imageTiming, boot: seconds },
+      async powerCycle() {
+        await powerDownVm(spec.qmpSocket);
+        if (!(await waitForExit(vm!, bootTimeoutMs))) throw new Error(`the host VM did not power off within ${bootTimeoutMs / 1000} s of the ACPI power button`);
+        const took = await boot();
+        lab.vm = vm!;
+        return took;
+      },
+      stop,
+    };
+    return lab;
   } catch (e) {
     await stop();
     throw e;

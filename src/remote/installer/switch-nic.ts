@@ -12,7 +12,7 @@ import type { RemoteHost } from "../host";
 import { type DesiredFile, FileSet } from "./files";
 import { render } from "./render";
 import type { StepResult } from "./step";
-import { Target } from "./target";
+import { type Action, Target } from "./target";
 
 export const NETPLAN_SWITCH_FILE = "/etc/netplan/60-pxectl-switch.yaml";
 export const NETWORKD_SWITCH_FILE = "/etc/systemd/network/60-pxectl-switch.network";
@@ -23,6 +23,8 @@ export type SwitchNicMethod = "netplan" | "networkd";
 /** SwitchNicResult says which NIC carries the switch address now. */
 export interface SwitchNicResult extends StepResult {
   interface: string;
+  /** What was run to apply it (or, under a root prefix, recorded). */
+  actions: Action[];
 }
 
 interface Link {
@@ -71,7 +73,7 @@ export async function configureSwitchNic(host: RemoteHost, o: { mac: string; add
     }
   }
   await activated.finish();
-  return { changed: activated.paths.length > 0, details: [`${nic.ifname} (${o.mac}) has ${o.address}`], interface: nic.ifname };
+  return { changed: activated.paths.length > 0, details: [`${nic.ifname} (${o.mac}) has ${o.address}`], interface: nic.ifname, actions: target.actions };
 }
 
 async function links(target: Target): Promise<Link[]> {
