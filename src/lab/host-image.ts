@@ -179,7 +179,7 @@ export async function ensureHostImage(o: { cacheDir: string; env?: NodeJS.Proces
 export async function copyHostDisk(image: Pick<HostImage, "disk">, dest: string, o: { sizeGB?: number; run?: Runner } = {}): Promise<void> {
   const run = o.run ?? defaultRunner;
   await run("cp", ["--sparse=always", "--", image.disk, dest]);
-  if (o.sizeGB !== undefined && o.sizeGB > IMAGE_GB) {
+  if (o.sizeGB !== undefined && o.sizeGB * 2 ** 30 > (await stat(image.disk)).size) {
     await run("truncate", ["-s", `${o.sizeGB}G`, dest]);
     await run("e2fsck", ["-f", "-p", dest]);
     await run("resize2fs", [dest]);

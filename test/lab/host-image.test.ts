@@ -1,10 +1,11 @@
 // The host image's cache, with the build's programs replaced by a runner that makes what
 // mmdebstrap and mke2fs would (the real build runs in host-vm.test.ts): built once, reused
 // after, and an interrupted build never taken for a finished one.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type Runner, HOST_IMAGE_PACKAGES, ensureHostImage, hostImageRecipe } from "../../src/lab/host-image";
+import { type Runner, HOST_IMAGE_PACKAGES, copyHostDisk, ensureHostImage, hostImageRecipe } from "../../src/lab/host-image";
 import { PACKAGES } from "../../src/remote/installer/packages";
 import { tempDir } from "../support/tempdir";
 
@@ -55,5 +56,20 @@ describe("the host image cache", () => {
     const recipe = JSON.parse(hostImageRecipe()) as { packages: string[] };
     for (const p of [...PACKAGES, "openssh-server", "systemd-sysv", "linux-image-amd64"]) expect(recipe.packages).toContain(p);
     expect(recipe.packages).toEqual([...HOST_IMAGE_PACKAGES]);
+  });
+
+  it("copies a disk sparsely, and grows its file system to a larger disk size", async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "tree/etc"), { recursive: true });
+    writeFileSync(join(dir, "tree/etc/hostname"), "debian\n");
+    execFileSync("mke2fs", ["-q", "-F", "-t", "ext4", "-d", join(dir, "tree"), join(dir, "image.img"), "64M"]);
+    await copyHostDisk({ disk: join(dir, "image.img") }, join(dir, "same.img"));
+    expect(statSync(join(dir, "same.img")).size).toBe(64 << 20);
+    await copyHostDisk({ disk: join(dir, "image.img") }, join(dir, "big.img"), { sizeGB: 2 });
+    expect(statSync(join(dir, "big.img")).size).toBe(2 * 2 ** 30);
+    expect(statSync(join(dir, "big.img")).blocks * 512).toBeLessThan(64 << 20); // sparse
+    const header = execFileSync("dumpe2fs", ["-h", join(dir, "big.img")], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const [count, size] = [/Block count:\s+(\d+)/, /Block size:\s+(\d+)/].map((re) => Number(re.exec(header)![1]));
+    expect(count! * size!).toBe(2 * 2 ** 30);
   });
 });
