@@ -143,9 +143,5 @@ describe.skipIf(notRun !== undefined)("pxectl init on a Debian 12 host VM", () =
     expect(await sh("ip -4 -o addr show dev eth1 | awk '{print $4}'")).toBe("192.168.0.1/24");
     expect(await sh("cat /proc/sys/net/ipv4/ip_forward")).toBe("1");
     expect(await sh("nft list table ip pxectl")).toContain('ip saddr 192.168.0.0/24 oifname "eth0" masquerade');
-    // and pxectl finds it as it left it
-    const status = await pxectl(["init", "--matchbox-binary", MATCHBOX!, "--skip-assets", "-o", "json"]);
-    expect(status.exitCode).toBe(0);
-    expect((JSON.parse(status.stdout) as { steps: Array<{ id: string; changed: boolean }> }).steps.filter((s) => s.changed).map((s) => s.id)).toEqual([]);
   }, 900_000);
 });
