@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseProjectConfig } from "../../src/config/project";
 import { ConfigError, RemoteError } from "../../src/core/errors";
 import { type RemoteHost, connectHost } from "../../src/remote";
-import { type HostFacts, type InstallInputs, type InstallReport, HOST_PATHS, findAccount, hostSettings, installHost } from "../../src/remote/installer";
+import { type HostFacts, type InstallInputs, type InstallReport, HOST_PATHS, configureSwitchNic, findAccount, hostSettings, installHost } from "../../src/remote/installer";
 import { FileSet } from "../../src/remote/installer/files";
 import { Target } from "../../src/remote/installer/target";
 import { dnsmasqTest, nftCheck, systemdVerify } from "../../src/remote/installer/validators";
@@ -296,5 +296,32 @@ describe("checked activation", () => {
         expect(read(root, "/etc/pxectl/a.conf")).toBe("new a\n");
       }
     }
+  });
+});
+
+describe("the switch NIC's address, per host OS", () => {
+  // a NIC this machine has: the sshd runs here, and the MAC only has to exist
+  const nic = (JSON.parse(execFileSync("ip", ["-j", "link", "show"], { encoding: "utf8" })) as Array<{ ifname: string; address?: string; link_type: string }>).find((l) => l.link_type === "ether" && l.address)!;
+
+  it.each([
+    ["Ubuntu 24.04", "netplan", "/etc/netplan/60-pxectl-switch.yaml", 0o600, `macaddress: "${nic.address}"`, "netplan apply"],
+    ["Debian 12", "networkd", "/etc/systemd/network/60-pxectl-switch.network", 0o644, `MACAddress=${nic.address}\n`, "systemctl enable --now systemd-networkd.service && networkctl reload"],
+  ] as const)("%s: %s configuration, applied once, matched by MAC", async (_os, method, path, fileMode, matches, applies) => {
+    const root = tempDir();
+    const first = await configureSwitchNic(host, { mac: nic.address!.toUpperCase(), address: "192.168.0.1/24", method, root });
+    expect(first).toMatchObject({ changed: true, interface: nic.ifname, actions: [{ command: applies, ran: false }] });
+    expect(read(root, path)).toContain(matches);
+    expect(read(root, path)).toContain(method === "netplan" ? "addresses: [192.168.0.1/24]" : "Address=192.168.0.1/24");
+    expect(mode(root, path)).toBe(fileMode);
+    const second = await configureSwitchNic(host, { mac: nic.address!, address: "192.168.0.1/24", method, root });
+    expect(second).toMatchObject({ changed: false, actions: [] });
+    expect(readdirSync(join(root, dirname(path)))).toEqual([basename(path)]);
+    // a changed address is written and applied again
+    expect((await configureSwitchNic(host, { mac: nic.address!, address: "192.168.10.1/24", method, root })).changed).toBe(true);
+    expect(read(root, path)).toContain("192.168.10.1/24");
+  });
+
+  it("names the MAC when no NIC has it", async () => {
+    await expect(configureSwitchNic(host, { mac: "9c:a3:ba:ff:ff:ff", address: "192.168.0.1/24", method: "networkd", root: tempDir() })).rejects.toThrow(/no NIC on .* has the MAC 9c:a3:ba:ff:ff:ff/);
   });
 });
