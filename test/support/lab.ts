@@ -13,9 +13,9 @@ export const MATCHBOX_TEST_SERVER = fileURLToPath(new URL("../../dist/matchbox-t
 export function labUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return "not root";
   try {
-    execFileSync("sh", ["-c", "command -v qemu-system-x86_64 && command -v dnsmasq && command -v syslinux && command -v mcopy && command -v mkfs.vfat && test -f /usr/lib/ipxe/qemu/pxe-virtio.rom && test -f /usr/lib/SYSLINUX.EFI/efi64/syslinux.efi && ip netns list"], { stdio: "ignore" });
+    execFileSync("sh", ["-c", "command -v qemu-system-x86_64 && command -v dnsmasq && command -v syslinux && command -v mcopy && command -v mkfs.vfat && test -f /usr/lib/ipxe/qemu/pxe-virtio.rom && test -f /usr/lib/shim/shimx64.efi.signed && test -f /usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed && ip netns list"], { stdio: "ignore" });
   } catch {
-    return "qemu-system-x86, dnsmasq-base, syslinux(-efi), mtools, dosfstools, ipxe-qemu or network namespaces are missing (.ci/run installs them)";
+    return "qemu-system-x86, dnsmasq-base, syslinux, mtools, dosfstools, ipxe-qemu, shim-signed, grub-efi-amd64-signed or network namespaces are missing (.ci/run installs them)";
   }
   return undefined;
 }

@@ -3,11 +3,14 @@ import type { Context } from "../../cli/context";
 import { parseMac } from "../../core/mac";
 import type { ProjectConfig } from "../../config/project";
 import type { StateStore } from "../../config/state";
-import { bootVm } from "../../lab/lab";
+import { bootVm, writeGrubNodes } from "../../lab/lab";
+import { labOf } from "../../lab/state";
+import { bootLoaderOf, renderGrubForNode } from "../../nodes/grub";
 import { checkLabPrerequisites } from "../../lab/prerequisites";
 import type { Accel, Firmware } from "../../lab/vm";
 import { nextNames } from "../../nodes/register";
 import { push } from "../profile/apply";
+import { loadDesired } from "../profile/load";
 
 export interface BootOptions {
   macs: string[];
@@ -36,8 +39,11 @@ export async function bootAll(ctx: Context, store: StateStore, config: ProjectCo
   }
   const names = nextNames(config.nodes.name_prefix, macs.length, store.state.nodes);
   const now = new Date(ctx.clock.now()).toISOString();
-  await store.update((s) => names.forEach((name, i) => void (s.nodes[name] = { mac: macs[i]!, stage: "declared", created_at: now })));
+  // a Secure Boot VM gets shim and GRUB: Debian's iPXE is not signed
+  const loader = o.firmware === "uefi-secure" ? { boot_loader: "grub" } : {};
+  await store.update((s) => names.forEach((name, i) => void (s.nodes[name] = { mac: macs[i]!, ...loader, stage: "declared", created_at: now })));
   await push({ prune: false }, ctx);
+  await syncGrubNodes(ctx, store, config);
   for (const [i, mac] of macs.entries()) await bootVm(store, { mac, name: names[i]!, firmware: o.firmware, accel: o.accel, memoryMB: o.memory, fresh: true });
   return macs.map((mac, i) => ({ name: names[i]!, mac, registered: true }));
 }
@@ -47,6 +53,7 @@ export async function run(o: BootOptions, ctx: Context): Promise<CommandResult<B
   const macs = o.macs.map((m) => parseMac(m));
   await checkLabPrerequisites({ env: ctx.env, uid: process.getuid?.() ?? 0, firmwares: [o.firmware] });
   const store = await ctx.writeState();
+  await syncGrubNodes(ctx, store, await ctx.project().then((p) => p.config));
   const booted: BootedVm[] = [];
   for (const mac of macs) {
     const node = Object.entries(store.state.nodes).find(([, n]) => n.mac === mac)?.[0];
@@ -60,4 +67,24 @@ export async function run(o: BootOptions, ctx: Context): Promise<CommandResult<B
         .map((vm) => `${s.green("✓")} booting ${vm.mac}${vm.registered ? ` (node ${vm.name})` : ` ${s.yellow("(no node has this MAC: pxectl node add --mac " + vm.mac + ")")}`}`)
         .join("\n"),
   };
+}
+
+/** syncGrubNodes writes, for each node that boots GRUB, matchbox's /grub answer into the lab's TFTP root. */
+async function syncGrubNodes(ctx: Context, store: StateStore, config: ProjectConfig): Promise<void> {
+  const lab = labOf(store.state);
+  if (!lab) return;
+  const nodes = Object.values(store.state.nodes);
+  const grub = nodes.filter((n) => bootLoaderOf(n, config.nodes) === "grub");
+  if (grub.length === 0) return writeGrubNodes(lab, []);
+  const { desired } = await loadDesired(ctx, undefined);
+  const content = { groups: [...desired.groups.values()], profile: (id: string) => desired.profiles.get(id), ignition: () => undefined };
+  const http = store.state.matchbox?.http_endpoint as string | undefined;
+  await writeGrubNodes(
+    lab,
+    grub.map((n) => {
+      const rendering = renderGrubForNode(content, n.mac, http);
+      if (rendering.problem) ctx.out.warn(`node ${n.mac}: ${rendering.problem}`);
+      return { mac: n.mac, grub: true, config: rendering.tftp };
+    }),
+  );
 }
