@@ -67,6 +67,8 @@ export interface StuckFacts {
   arch: number | undefined;
   /** When iPXE last fetched its script in this boot, if it did. */
   ipxeScriptAt: number | undefined;
+  /** The last boot file TFTP sent the node, across boot cycles (firmware that refuses one goes on to its next boot option). */
+  bootFileSent?: { file: string; at: number };
 }
 
 /** stuckOf is the node's current cause at `now`, or undefined while it moves normally. */
@@ -77,9 +79,9 @@ export function stuckOf(f: StuckFacts, now: number, o: StuckOptions): Stuck | un
   const quiet = now - f.status.since;
   const stage = f.status.stage;
   if (quiet >= o.bootStepMs) {
-    if (stage === "dhcp") return noBootFileRequest(f);
     const refused = secureBootRefused(f);
     if (refused) return refused;
+    if (stage === "dhcp") return noBootFileRequest(f);
     if (stage === "boot-file") return noIpxe(f);
     if (stage === "ipxe" && (f.ipxeScriptAt === undefined || f.ipxeScriptAt < f.status.since)) return noIpxeScript(f);
   }
@@ -173,18 +175,22 @@ const STALL_HINTS: Record<Stage, string> = {
  */
 function secureBootRefused(f: StuckFacts): Stuck | undefined {
   const stage = f.status.stage;
-  const file = f.offeredBootFile ?? "";
+  // in dhcp, only a file sent in the cycle just before counts: the firmware went on to its next option
+  const recent = f.bootFileSent !== undefined && (stage !== "dhcp" || f.bootFileSent.at >= f.status.since - 60_000);
+  const sent = recent ? f.bootFileSent!.file : "";
   const hint = "Secure Boot needs every step signed: shim (Microsoft), GRUB (Debian), a kernel signed by a key shim trusts; read the node's console (firmware: Access Denied, GRUB: bad shim signature)";
-  if (stage === "boot-file" && /(?:^|\/)ipxe[^/]*\.efi$/.test(file) && (f.arch === 7 || f.arch === 9)) {
+  // UEFI firmware (arch 7 or 9; 16 is its HTTP boot, the option after PXE) that fetched iPXE and never ran it
+  const uefi = f.arch === 7 || f.arch === 9 || f.arch === 16;
+  if ((stage === "boot-file" || stage === "dhcp") && /^ipxe[^/]*\.efi$/.test(sent) && uefi) {
     return {
       cause: "secure-boot-refused",
       fatal: false,
-      message: `UEFI firmware fetched ${file} but iPXE never started: with Secure Boot on, the firmware refuses Debian's unsigned iPXE`,
+      message: `UEFI firmware fetched ${sent} but iPXE never started${stage === "dhcp" ? " (the firmware went on to its next boot option)" : ""}: with Secure Boot on, the firmware refuses Debian's unsigned iPXE`,
       hint: "boot it through shim and GRUB: pxectl node add --mac ... --boot-loader grub (or nodes.boot_loader: grub), or turn Secure Boot off",
     };
   }
-  if (stage === "boot-file" && /shim[^/]*\.efi$/.test(file)) {
-    return { cause: "secure-boot-refused", fatal: false, message: `shim (${file}) was sent but never asked for GRUB: the firmware refused shim or shim refused to start`, hint };
+  if ((stage === "boot-file" || stage === "dhcp") && /^shim[^/]*\.efi$/.test(sent)) {
+    return { cause: "secure-boot-refused", fatal: false, message: `shim (${sent}) was sent but never asked for GRUB: the firmware refused shim or shim refused to start`, hint };
   }
   const viaGrub = f.status.history.some((r) => r.stage === "grub-config");
   if (viaGrub && (stage === "kernel" || stage === "initrd")) {

@@ -6,7 +6,7 @@ import { closest } from "../core/text";
 import { senderOf } from "./attribution";
 import { Correlator } from "./correlate";
 import type { StageEvent, WatchEvent, NodeView } from "./events";
-import { targetStage } from "./interpret";
+import { targetStage, tftpStage } from "./interpret";
 import { type Stage, transition } from "./lifecycle";
 import { type NodeState, newNode, reachedGoal, stuckFacts, viewOf } from "./node";
 import { type Observation, describeObservation } from "./observations";
@@ -174,6 +174,7 @@ export class Tracker {
         break;
       case "tftp":
         node.ip = o.ip;
+        if (o.event === "sent" && o.path !== undefined && tftpStage(o.path) === "boot-file") node.bootFileSent = { file: o.path.slice(o.path.lastIndexOf("/") + 1), at: o.at };
         if (o.event === "not-found" && (node.status.stage === "dhcp" || node.status.stage === "boot-file") && !olderThanStage(node, o) && isBootFile(o.path ?? "")) {
           node.problem = { cause: "boot-file-missing", at: o.at, detail: `TFTP: boot file ${o.path ?? "?"} not found` };
         }

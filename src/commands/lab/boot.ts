@@ -10,6 +10,7 @@ import { checkLabPrerequisites } from "../../lab/prerequisites";
 import type { Accel, Firmware } from "../../lab/vm";
 import { nextNames } from "../../nodes/register";
 import { push } from "../profile/apply";
+import { matchboxHttpEndpoint } from "../../matchbox/apply";
 import { loadDesired } from "../profile/load";
 
 export interface BootOptions {
@@ -78,7 +79,7 @@ async function syncGrubNodes(ctx: Context, store: StateStore, config: ProjectCon
   if (grub.length === 0) return writeGrubNodes(lab, []);
   const { desired } = await loadDesired(ctx, undefined);
   const content = { groups: [...desired.groups.values()], profile: (id: string) => desired.profiles.get(id), ignition: () => undefined };
-  const http = store.state.matchbox?.http_endpoint as string | undefined;
+  const http = matchboxHttpEndpoint(config);
   await writeGrubNodes(
     lab,
     grub.map((n) => {

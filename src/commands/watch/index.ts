@@ -18,7 +18,7 @@ export const register: Registrar = (program, runner) => {
       .argument("[nodes...]", "node names (default: every node)")
       .addOption(new Option("--until <stage>", "the stage every watched node must reach").choices(["installed", "ready"]).default("installed"))
       .option("--timeout <duration>", "give up after this long, e.g. 30m or 2h", parseDuration, 30 * 60_000)
-      .option("--stall <duration>", "call a node stuck after this long without progress", parseDuration, 10 * 60_000)
+      .option("--stall <duration>", "call a node stuck after this long without progress (a PXE step: after 2 minutes, or this if shorter)", parseDuration, 10 * 60_000)
       .option("--fail-after <duration>", "fail a node stuck this long on a certain cause (a missing boot file, no matching group)", parseDuration, 60_000)
       .option("--no-guard", "do not switch installed nodes to boot from their disk")
       .addHelpText(
