@@ -8,6 +8,9 @@ import { DEFAULT_CONFIG_FILE, stateDirFor } from "./paths";
 import { validateLocated } from "./validate";
 import { type Located, type PathSegment, type Position, parseYaml } from "./yaml";
 
+/** BootLoader is what UEFI x86_64 machines load over TFTP: iPXE, or shim and GRUB (Secure Boot). */
+export type BootLoader = "ipxe" | "grub";
+
 export type Zone = "is1a" | "is1b" | "is1c" | "tk1a" | "tk1b" | "tk1v";
 
 /** ProjectConfig is pxectl.yaml after validation and defaults. */
@@ -37,7 +40,7 @@ export interface ProjectConfig {
   assets: { flatcar: { channel: "stable" | "beta" | "alpha" | "lts"; version: string; mirror?: string; signing_key?: string } };
   profiles: { dir: string };
   variables: Record<string, unknown>;
-  nodes: { name_prefix: string; core: number; memory_gb: number; disk_gb: number; install_disk: string; install_profile: string; installed_profile: string };
+  nodes: { name_prefix: string; core: number; memory_gb: number; disk_gb: number; boot_loader: BootLoader; install_disk: string; install_profile: string; installed_profile: string };
   tls: { extra_sans?: string[]; validity_days: number };
 }
 

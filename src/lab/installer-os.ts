@@ -1,8 +1,9 @@
 // The lab's tiny operating system, built from Debian packages: the Debian kernel (downloaded
 // with apt-get, never installed) and busybox, with an /init that installs like
 // flatcar-install in miniature and, booted from the disk it wrote, plays the installed
-// system. Also the install image the installer writes: a FAT disk that SYSLINUX boots (BIOS
-// and UEFI) into the same kernel and initrd. Cached by content, so later labs start in seconds.
+// system. Also the install image the installer writes: a FAT disk that SYSLINUX boots (BIOS)
+// and shim and GRUB boot (UEFI, with or without Secure Boot: both signed, as is Debian's
+// kernel) into the same kernel and initrd. Cached by content, so later labs start in seconds.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmod, copyFile, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
@@ -32,9 +33,12 @@ export interface InstallerOs {
   kernelVersion: string;
 }
 
-/** SYSLINUX_EFI are the syslinux-efi package's x86_64 loader and its core module. */
 export const SYSLINUX_MBR = "/usr/lib/syslinux/mbr/mbr.bin";
-export const SYSLINUX_EFI = { loader: "/usr/lib/SYSLINUX.EFI/efi64/syslinux.efi", module: "/usr/lib/syslinux/modules/efi64/ldlinux.e64" };
+/**
+ * DISK_EFI is what UEFI boots from the disk: shim (signed by Microsoft) at the removable-media
+ * path, and beside it the GRUB shim loads (signed by Debian; its prefix is /EFI/debian).
+ */
+export const DISK_EFI = { shim: "/usr/lib/shim/shimx64.efi.signed", grub: "/usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed" };
 
 const SYSLINUX_CFG = `DEFAULT installed
 PROMPT 0
@@ -43,6 +47,13 @@ LABEL installed
   KERNEL /vmlinuz
   INITRD /initrd.img
   APPEND console=ttyS0 panic=-1 quiet pxectl.installed
+`;
+
+const GRUB_CFG = `set timeout=0
+echo "pxectl: booting the installed system"
+linux /vmlinuz console=ttyS0 panic=-1 quiet pxectl.installed
+initrd /initrd.img
+boot
 `;
 
 async function exists(path: string): Promise<boolean> {
@@ -57,7 +68,7 @@ async function sh(cmd: string, args: string[], cwd?: string): Promise<string> {
     return (await run(cmd, args, { cwd, maxBuffer: 64 << 20 })).stdout;
   } catch (e) {
     const err = e as { stderr?: string; message: string; code?: string };
-    if (err.code === "ENOENT") throw new LabError(`${cmd} is not installed`, { hint: "the lab needs: apt-get install busybox-static cpio syslinux syslinux-efi mtools dosfstools", cause: e });
+    if (err.code === "ENOENT") throw new LabError(`${cmd} is not installed`, { hint: "the lab needs: apt-get install busybox-static cpio syslinux mtools dosfstools shim-signed grub-efi-amd64-signed", cause: e });
     throw new LabError(`${cmd} ${args.join(" ")} failed: ${(err.stderr ?? err.message).trim().split("\n").pop()}`, { cause: e });
   }
 }
@@ -74,7 +85,7 @@ const initScript = () => initTemplate.replaceAll("{{modules}}", VIRTIO_MODULES.j
 
 /** installerOsBuild names the cache folder of this version of the lab OS (its files and how they are built). */
 export function installerOsBuild(): string {
-  return createHash("sha256").update(BUILD_VERSION).update(initScript()).update(udhcpcScript).update(SYSLINUX_CFG).digest("hex").slice(0, 12);
+  return createHash("sha256").update(BUILD_VERSION).update(initScript()).update(udhcpcScript).update(SYSLINUX_CFG).update(GRUB_CFG).digest("hex").slice(0, 12);
 }
 
 const processAlive = (pid: number) => {
@@ -144,7 +155,8 @@ async function build(cacheDir: string, dir: string, work: string, progress: (t: 
   progress("building the install image");
   const image = join(out, IMAGE_NAME);
   await writeFile(join(work, "syslinux.cfg"), SYSLINUX_CFG);
-  await buildBootDisk(image, join(out, "vmlinuz"), join(out, "initrd.img"), join(work, "syslinux.cfg"));
+  await writeFile(join(work, "grub.cfg"), GRUB_CFG);
+  await buildBootDisk(image, join(out, "vmlinuz"), join(out, "initrd.img"), join(work, "syslinux.cfg"), join(work, "grub.cfg"));
   await writeFile(join(out, "kernel-version"), kernelVersion + "\n");
   await rm(dir, { recursive: true, force: true });
   await rename(out, dir);
@@ -152,17 +164,17 @@ async function build(cacheDir: string, dir: string, work: string, progress: (t: 
 }
 
 /** BUILD_VERSION changes whenever the way the files are built changes: the cache key includes it. */
-const BUILD_VERSION = "mbr-fat16-1";
+const BUILD_VERSION = "mbr-fat16-shim-1";
 
 /** The FAT partition starts 1 MiB in, as partitioning tools place it. */
 const PARTITION_SECTOR = 2048;
 
 /**
  * buildBootDisk makes a disk image with an MBR (SYSLINUX's boot code, one active FAT
- * partition) that BIOS boots through SYSLINUX and UEFI through syslinux.efi at the
+ * partition) that BIOS boots through SYSLINUX and UEFI through shim and GRUB at the
  * removable-media path: firmware lists a partitioned disk as a boot option, a bare FS not.
  */
-async function buildBootDisk(image: string, kernel: string, initrd: string, config: string): Promise<void> {
+async function buildBootDisk(image: string, kernel: string, initrd: string, config: string, grubConfig: string): Promise<void> {
   const sectors = IMAGE_MIB * 2048 - PARTITION_SECTOR;
   const fs = `${image}@@${PARTITION_SECTOR * 512}`;
   const disk = await open(image, "w");
@@ -183,10 +195,12 @@ async function buildBootDisk(image: string, kernel: string, initrd: string, conf
   await sh("mkfs.vfat", ["-F", "16", "-n", "PXECTL-LAB", "--offset", String(PARTITION_SECTOR), image, String(sectors / 2)]);
   await sh("syslinux", ["--install", "--offset", String(PARTITION_SECTOR * 512), image]);
   await sh("mcopy", ["-i", fs, kernel, initrd, config, "::"]);
-  // UEFI firmware boots the same partition through the removable-media path, with the same menu
-  await sh("mmd", ["-i", fs, "::EFI", "::EFI/BOOT"]);
-  await sh("mcopy", ["-i", fs, SYSLINUX_EFI.loader, "::EFI/BOOT/BOOTX64.EFI"]);
-  await sh("mcopy", ["-i", fs, SYSLINUX_EFI.module, config, "::EFI/BOOT/"]);
+  // UEFI firmware boots the same partition through the removable-media path: shim, then the
+  // GRUB beside it, which reads its config from its prefix. All signed, so Secure Boot passes.
+  await sh("mmd", ["-i", fs, "::EFI", "::EFI/BOOT", "::EFI/debian"]);
+  await sh("mcopy", ["-i", fs, DISK_EFI.shim, "::EFI/BOOT/BOOTX64.EFI"]);
+  await sh("mcopy", ["-i", fs, DISK_EFI.grub, "::EFI/BOOT/grubx64.efi"]);
+  await sh("mcopy", ["-i", fs, grubConfig, "::EFI/debian/grub.cfg"]);
 }
 
 /** unpackKernel extracts the Debian kernel package (downloaded once into cacheDir) into work/root. */

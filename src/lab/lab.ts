@@ -2,7 +2,7 @@
 // host, matchbox, the certificates) run on this machine inside a network namespace, with
 // QEMU VMs as the nodes. Everything it starts is recorded in state before it is used, so
 // `lab down` (or a later `lab up`) cleans up after any crash.
-import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -13,6 +13,7 @@ import type { ProjectConfig } from "../config/project";
 import type { StateStore } from "../config/state";
 import { openMatchbox } from "../matchbox/connect";
 import { type TlsPaths, ensureTls } from "../pki";
+import { GRUB_MAIN_CONFIG, GRUB_TAG, GRUB_TFTP, SIGNED_BOOT_FILES, grubNodeFile } from "../nodes/grub";
 import { MATCHBOX_DATA_FOLDERS, type HostSettings } from "../remote/installer";
 import { dnsmasqFiles } from "../remote/installer/configs";
 import { BOOT_FILES } from "../remote/installer/ipxe";
@@ -46,10 +47,10 @@ export interface LabInputs {
 }
 
 /** labDnsmasqConfig is the config pxectl renders for a real host, with its paths moved into the lab folder. */
-export function labDnsmasqConfig(settings: HostSettings, dir: string): string {
+export function labDnsmasqConfig(settings: HostSettings, dir: string, grubForAll = false): string {
   const paths = labPaths(dir);
   const facts = { switchInterface: LAB_BRIDGE, uplinkInterface: undefined, publicAddress: undefined, arch: "amd64" as const, resolvers: [] };
-  const config = String(dnsmasqFiles(settings, facts, false)[0]!.content);
+  const config = String(dnsmasqFiles(settings, facts, false, { forAll: grubForAll, hostsDir: paths.dhcpHosts })[0]!.content);
   const moved = config
     .replace(`dhcp-leasefile=${HOST_PATHS.dnsmasqLeases}`, `dhcp-leasefile=${paths.leases}`)
     .replace(`tftp-root=${HOST_PATHS.tftpRoot}`, `tftp-root=${paths.tftp}`);
@@ -119,7 +120,13 @@ export async function startLab(i: LabInputs): Promise<string> {
     const from = file.candidates.find((c) => c.startsWith("/usr/lib/ipxe/"));
     await copyFile(from!, join(paths.tftp, file.name)).catch(() => copyFile(file.candidates[file.candidates.length - 1]!, join(paths.tftp, file.name)));
   }
-  await writeFile(paths.dnsmasqConfig, labDnsmasqConfig(i.settings, dir));
+  // Secure Boot: shim and Debian's signed network GRUB, its first config, and matchbox's assets for GRUB's TFTP
+  for (const file of SIGNED_BOOT_FILES) await copyFile(file.candidates[0], join(paths.tftp, file.name));
+  await mkdir(join(paths.tftp, GRUB_TFTP.nodesDir), { recursive: true });
+  await writeFile(join(paths.tftp, GRUB_TFTP.mainConfig), GRUB_MAIN_CONFIG);
+  await symlink(paths.matchboxAssets, join(paths.tftp, GRUB_TFTP.assets));
+  await mkdir(paths.dhcpHosts, { recursive: true });
+  await writeFile(paths.dnsmasqConfig, labDnsmasqConfig(i.settings, dir, i.config.nodes.boot_loader === "grub"));
   await sh("dnsmasq", ["--test", "-C", paths.dnsmasqConfig]);
   await startService(i, "dnsmasq", ["dnsmasq", "--keep-in-foreground", "-C", paths.dnsmasqConfig], join(dir, "dnsmasq.out"), true);
 
@@ -255,4 +262,29 @@ export async function labServices(lab: LabRecord): Promise<ServiceStatus[]> {
     rows.push({ name: `vm ${vm.mac} (${vm.firmware})`, pid: vm.process.pid, running: await isRunning(vm.process), detail: last.replace(/^PXECTL-LAB-?:? ?/, "") || "booting" });
   }
   return rows;
+}
+
+/** GrubNode is a node's Secure Boot setting and, when it boots GRUB, the config GRUB gets. */
+export interface GrubNode {
+  mac: string;
+  grub: boolean;
+  config?: string;
+}
+
+/**
+ * writeGrubNodes puts each GRUB node's config into the lab's TFTP root and tags it for dnsmasq
+ * (a dhcp-hostsdir file, re-read on change); other nodes' files go.
+ */
+export async function writeGrubNodes(lab: LabRecord, nodes: readonly GrubNode[]): Promise<void> {
+  const paths = labPaths(lab.dir);
+  const hostFile = (mac: string) => join(paths.dhcpHosts, mac.replaceAll(":", ""));
+  const keep = new Set<string>();
+  for (const node of nodes.filter((n) => n.grub)) {
+    keep.add(hostFile(node.mac));
+    await writeFile(hostFile(node.mac), `${node.mac},set:${GRUB_TAG}\n`);
+    if (node.config !== undefined) await writeFile(join(paths.tftp, grubNodeFile(node.mac)), node.config);
+  }
+  for (const name of await readdir(paths.dhcpHosts).catch(() => [] as string[])) {
+    if (!keep.has(join(paths.dhcpHosts, name))) await rm(join(paths.dhcpHosts, name), { force: true });
+  }
 }

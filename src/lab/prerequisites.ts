@@ -3,7 +3,8 @@
 import { access, constants } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import { LabError } from "../core/errors";
-import { SYSLINUX_EFI, SYSLINUX_MBR } from "./installer-os";
+import { GRUB_SIGNED_NETBOOT } from "../nodes/grub";
+import { DISK_EFI, SYSLINUX_MBR } from "./installer-os";
 import { type Firmware, vmFirmwareFiles } from "./vm";
 
 /** PROGRAMS are the commands the lab runs, with the Debian package of each. */
@@ -20,9 +21,10 @@ export const PROGRAMS: ReadonlyArray<[string, string]> = [
 export const FILES: ReadonlyArray<[string, string]> = [
   ["/bin/busybox", "busybox-static"],
   ["/usr/lib/ipxe/undionly.kpxe", "ipxe"],
-  [SYSLINUX_EFI.loader, "syslinux-efi"],
-  [SYSLINUX_EFI.module, "syslinux-common"],
   [SYSLINUX_MBR, "syslinux-common"],
+  [DISK_EFI.shim, "shim-signed"],
+  [DISK_EFI.grub, "grub-efi-amd64-signed"],
+  [GRUB_SIGNED_NETBOOT, "grub-efi-amd64-signed"],
 ];
 const PACKAGE_OF_FILE: ReadonlyArray<[RegExp, string]> = [
   [/ipxe\/qemu/, "ipxe-qemu"],

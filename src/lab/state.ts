@@ -6,7 +6,7 @@ import type { LabProcess } from "./processes";
 /** LabVm is a VM the lab started, by MAC. */
 export interface LabVm {
   mac: string;
-  firmware: "bios" | "uefi" | "uefi-pxe";
+  firmware: "bios" | "uefi" | "uefi-pxe" | "uefi-secure";
   tap: string;
   process: LabProcess;
 }
@@ -34,6 +34,8 @@ export function labPaths(dir: string) {
     dnsmasqLog: join(dir, "dnsmasq.log"),
     leases: join(dir, "dnsmasq.leases"),
     tftp: join(dir, "tftp"),
+    /** dnsmasq's dhcp-hostsdir: the nodes tagged for shim and GRUB. */
+    dhcpHosts: join(dir, "dhcp-hosts"),
     matchboxData: join(dir, "matchbox"),
     matchboxAssets: join(dir, "matchbox", "assets"),
     matchboxLog: join(dir, "matchbox.log"),

@@ -8,4 +8,4 @@ export { groupMatches, normalizeSelector, selectGroup, selectorString, sortGroup
 export { BOOT_IPXE, renderGrub, renderIpxe } from "./ipxe";
 export { type ServedIgnition, COMPATIBLE_SPECS, ZERO_CONFIG, serveIgnition } from "./ignition-v34";
 export { goMarshal, goMarshalIndent, goString } from "./go-json";
-export { type BootOptions, type Exchange, type MatchboxContent, expandIpxe, simulateBoot } from "./simulate";
+export { type BootOptions, type Exchange, type MatchboxContent, expandIpxe, simulateBoot, simulateGrub } from "./simulate";

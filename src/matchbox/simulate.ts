@@ -4,7 +4,7 @@
 // config URL (flatcar.config.url=.../ignition?uuid=${uuid}&mac=${mac:hexhyp}), which iPXE
 // expands and the kernel fetches. Each step selects a group from the labels of its URL.
 import { serveIgnition } from "./ignition-v34";
-import { BOOT_IPXE, renderIpxe } from "./ipxe";
+import { BOOT_IPXE, renderGrub, renderIpxe } from "./ipxe";
 import { labelsFromQuery, parseGoQuery } from "./labels";
 import { selectGroup } from "./select";
 import type { Group, Labels, Profile } from "./types";
@@ -101,4 +101,15 @@ export function simulateBoot(content: MatchboxContent, o: BootOptions): { ipxe: 
     else Object.assign(ignition, { status: 200, body: serveIgnition(text).body });
   }
   return { ipxe, ignition };
+}
+
+/** simulateGrub returns the /grub exchange of a machine with this MAC: matchbox's GRUB config for its profile. */
+export function simulateGrub(content: MatchboxContent, mac: string): { exchange: Exchange; boot?: Profile["boot"] } {
+  const url = `/grub?mac=${mac}`;
+  const { labels, group, profile } = select(content, url);
+  const exchange: Exchange = { url, labels, status: 404, body: "404 page not found\n", group: group?.id, profile: profile?.id };
+  if (!group) exchange.note = "no group matches these labels";
+  else if (!profile) exchange.note = `group "${group.id}" names profile "${group.profile}", which does not exist`;
+  else Object.assign(exchange, { status: 200, body: renderGrub(profile.boot) });
+  return { exchange, boot: profile?.boot };
 }

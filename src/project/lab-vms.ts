@@ -1,9 +1,13 @@
 // The lab's VMs as a use case: register nodes with lab MACs, push their groups, boot them.
 import type { ProjectConfig } from "../config/project";
 import type { StateStore } from "../config/state";
-import { bootVm } from "../lab/lab";
+import { bootVm, writeGrubNodes } from "../lab/lab";
+import { labOf } from "../lab/state";
 import type { Accel, Firmware } from "../lab/vm";
+import { matchboxHttpEndpoint } from "../matchbox/apply";
+import { bootLoaderOf, renderGrubForNode } from "../nodes/grub";
 import { nextNames } from "../nodes/register";
+import { loadDesired } from "./load";
 import { push } from "./push";
 import type { Session } from "./session";
 
@@ -26,8 +30,31 @@ export async function bootAll(ctx: Session, store: StateStore, config: ProjectCo
   }
   const names = nextNames(config.nodes.name_prefix, macs.length, store.state.nodes);
   const now = new Date(ctx.clock.now()).toISOString();
-  await store.update((s) => names.forEach((name, i) => void (s.nodes[name] = { mac: macs[i]!, stage: "declared", created_at: now })));
+  // a Secure Boot VM gets shim and GRUB: Debian's iPXE is not signed
+  const loader = o.firmware === "uefi-secure" ? { boot_loader: "grub" } : {};
+  await store.update((s) => names.forEach((name, i) => void (s.nodes[name] = { mac: macs[i]!, ...loader, stage: "declared", created_at: now })));
   await push({ prune: false }, ctx);
+  await syncGrubNodes(ctx, store, config);
   for (const [i, mac] of macs.entries()) await bootVm(store, { mac, name: names[i]!, firmware: o.firmware, accel: o.accel, memoryMB: o.memory, fresh: true });
   return macs.map((mac, i) => ({ name: names[i]!, mac, registered: true }));
+}
+
+/** syncGrubNodes writes, for each node that boots GRUB, matchbox's /grub answer into the lab's TFTP root. */
+export async function syncGrubNodes(ctx: Session, store: StateStore, config: ProjectConfig): Promise<void> {
+  const lab = labOf(store.state);
+  if (!lab) return;
+  const nodes = Object.values(store.state.nodes);
+  const grub = nodes.filter((n) => bootLoaderOf(n, config.nodes) === "grub");
+  if (grub.length === 0) return writeGrubNodes(lab, []);
+  const { desired } = await loadDesired(ctx, undefined);
+  const content = { groups: [...desired.groups.values()], profile: (id: string) => desired.profiles.get(id), ignition: () => undefined };
+  const http = matchboxHttpEndpoint(config);
+  await writeGrubNodes(
+    lab,
+    grub.map((n) => {
+      const rendering = renderGrubForNode(content, n.mac, http);
+      if (rendering.problem) ctx.out.warn(`node ${n.mac}: ${rendering.problem}`);
+      return { mac: n.mac, grub: true, config: rendering.tftp };
+    }),
+  );
 }

@@ -4,6 +4,7 @@
 // installer coming up, or the installed system booting from disk.
 import { type BootStatus, type Stage, stageIndex } from "./lifecycle";
 import type { DhcpClient, Observation } from "./observations";
+import { classifyRequest } from "./requests";
 
 /** NodeContext is what interpretation needs to know about a node besides its stage. */
 export interface NodeContext {
@@ -32,7 +33,7 @@ export function targetStage(o: Observation, node: NodeContext): Stage | undefine
       return dhcpTarget(o.message, effectiveClient(o.client, stage), node);
     case "tftp":
       if (o.event !== "sent") return undefined;
-      return inReboot(stage) ? "rebooting" : "boot-file";
+      return inReboot(stage) ? "rebooting" : tftpStage(o.path ?? "");
     case "request":
       switch (o.request) {
         case "boot-script":
@@ -100,4 +101,20 @@ function osDhcpTarget(message: string, node: NodeContext): Stage | undefined {
   // Network-booted into a local-disk boot script: no kernel fetched in this cycle.
   const pxeBooted = history.some((r) => r.stage === "kernel" || r.stage === "initrd");
   return before(stage, "kernel") && !pxeBooted ? "installed" : undefined;
+}
+
+/**
+ * tftpStage is the step a file sent over TFTP belongs to: the boot file (iPXE or shim), GRUB
+ * (what shim loads), the node's GRUB config, or the kernel and initrd GRUB fetches from the
+ * assets (the TFTP root links to matchbox's).
+ */
+export function tftpStage(path: string): Stage {
+  if (/(?:^|\/)grubx64\.efi$/.test(path)) return "grub";
+  if (/(?:^|\/)grub\/nodes\/[^/]+\.cfg$/.test(path)) return "grub-config";
+  const asset = path.indexOf("/assets/");
+  if (asset >= 0) {
+    const kind = classifyRequest(path.slice(asset), {});
+    if (kind === "kernel" || kind === "initrd") return kind;
+  }
+  return "boot-file";
 }

@@ -9,6 +9,8 @@ export const STAGES = [
   "dhcp",
   "boot-file",
   "ipxe",
+  "grub",
+  "grub-config",
   "kernel",
   "initrd",
   "install-config",
@@ -27,10 +29,12 @@ export const STAGE_INFO: Record<Stage, string> = {
   waiting: "registered; nothing seen yet",
   "powered-on": "the cloud reports the server powered on",
   dhcp: "firmware (PXE or iPXE ROM) asked dnsmasq for an address",
-  "boot-file": "dnsmasq sent the boot file (iPXE) over TFTP",
+  "boot-file": "dnsmasq sent the boot file (iPXE, or shim for Secure Boot) over TFTP",
   ipxe: "iPXE runs: it asked for an address or fetched its script from matchbox",
-  kernel: "the kernel was fetched from matchbox's assets",
-  initrd: "the initrd was fetched from matchbox's assets",
+  grub: "shim runs: it fetched GRUB over TFTP (Secure Boot chain)",
+  "grub-config": "GRUB runs: it fetched the node's GRUB config (matchbox's /grub answer) over TFTP",
+  kernel: "the kernel was fetched from matchbox's assets (over TFTP by GRUB)",
+  initrd: "the initrd was fetched from matchbox's assets (over TFTP by GRUB)",
   "install-config": "Ignition fetched the install config (stage 0)",
   installing: "the system running from RAM is up and installing",
   "installed-config": "the installer fetched the installed system's config (os=installed)",
@@ -48,8 +52,10 @@ export const NEXT: Record<Stage, readonly Stage[]> = {
   waiting: ["powered-on", "dhcp"],
   "powered-on": ["dhcp"],
   dhcp: ["boot-file", "ipxe"], // ipxe: the firmware is iPXE itself (no TFTP step)
-  "boot-file": ["ipxe"],
+  "boot-file": ["ipxe", "grub"], // grub: shim fetched GRUB
   ipxe: ["kernel"],
+  grub: ["grub-config"],
+  "grub-config": ["kernel"],
   kernel: ["initrd"],
   initrd: ["install-config"],
   "install-config": ["installing"],
@@ -140,7 +146,7 @@ export function transition(status: BootStatus, to: Stage, at: number): Transitio
       return { status: { stage: to, since: at, seen: true, cycle: status.cycle + 1, history: [{ stage: to, at }] }, move, skipped: [] };
     case "advance":
     case "skip": {
-      const skipped = move === "skip" ? STAGES.slice(stageIndex(status.stage) + 1, stageIndex(to)) : [];
+      const skipped = move === "skip" ? onPath(STAGES.slice(stageIndex(status.stage) + 1, stageIndex(to)), status.history, to) : [];
       const cycle = status.cycle === 0 ? 1 : status.cycle;
       return { status: { stage: to, since: at, seen: true, cycle, history: [...status.history, { stage: to, at }] }, move, skipped };
     }
@@ -155,4 +161,12 @@ export interface StageSpan extends StageRecord {
 /** stageSpans gives each stage of the current cycle its duration, the last one up to `now`. */
 export function stageSpans(status: BootStatus, now: number): StageSpan[] {
   return status.history.map((r, i) => ({ ...r, durationMs: Math.max(0, (status.history[i + 1]?.at ?? now) - r.at) }));
+}
+
+const GRUB_BRANCH: ReadonlySet<Stage> = new Set<Stage>(["grub", "grub-config"]);
+
+/** onPath keeps the skipped stages of the branch this boot took: iPXE's, or shim and GRUB's once seen. */
+function onPath(between: readonly Stage[], history: readonly StageRecord[], to: Stage): Stage[] {
+  const viaGrub = GRUB_BRANCH.has(to) || history.some((r) => GRUB_BRANCH.has(r.stage));
+  return between.filter((s) => (viaGrub ? s !== "ipxe" : !GRUB_BRANCH.has(s)));
 }

@@ -22,6 +22,8 @@ export interface NodeState {
   /** Install configs fetched during this watch: a second one is an install loop. */
   installConfigs: number;
   ipxeScriptAt: number | undefined;
+  /** The last file TFTP sent the node that starts its boot chain (iPXE, shim), kept across boot cycles. */
+  bootFileSent: { file: string; at: number } | undefined;
   /** When a kernel or initrd was last attributed to the node. */
   kernelAt: number | undefined;
   last: { at: number; text: string } | undefined;
@@ -47,6 +49,7 @@ export function newNode(mac: string, at: number, registered?: RegisteredNode, wa
     problem: undefined,
     installConfigs: 0,
     ipxeScriptAt: undefined,
+    bootFileSent: undefined,
     kernelAt: undefined,
     last: undefined,
     stuck: undefined,
@@ -69,6 +72,7 @@ export function stuckFacts(node: NodeState, until: Stage): StuckFacts {
     offeredBootFile: node.offeredBootFile,
     arch: node.arch,
     ipxeScriptAt: node.ipxeScriptAt,
+    bootFileSent: node.bootFileSent,
   };
 }
 

@@ -4,7 +4,7 @@
 import { formatDuration } from "../wait/duration";
 import type { BootStatus, Stage } from "./lifecycle";
 
-/** STUCK_CODES names every cause; the first seven are certain (fatal), the rest follow a quiet spell. */
+/** STUCK_CODES names every cause; the first eight are certain (fatal), the rest follow a quiet spell. */
 export const STUCK_CODES = [
   "boot-file-missing",
   "no-matching-group",
@@ -12,8 +12,10 @@ export const STUCK_CODES = [
   "missing-profile",
   "missing-template",
   "template-error",
+  "no-grub-config",
   "install-loop",
   "no-boot-file-request",
+  "secure-boot-refused",
   "no-ipxe",
   "no-ipxe-script",
   "no-progress",
@@ -48,7 +50,7 @@ export const DEFAULT_STUCK_OPTIONS: StuckOptions = { bootStepMs: 2 * 60_000, sta
 
 /** ProblemFact is a line that proves a node cannot go on; it holds until the node moves. */
 export interface ProblemFact {
-  cause: Exclude<StuckCode, "install-loop" | "no-boot-file-request" | "no-ipxe" | "no-ipxe-script" | "no-progress">;
+  cause: Exclude<StuckCode, "install-loop" | "no-boot-file-request" | "secure-boot-refused" | "no-ipxe" | "no-ipxe-script" | "no-progress">;
   at: number;
   detail: string;
 }
@@ -65,6 +67,8 @@ export interface StuckFacts {
   arch: number | undefined;
   /** When iPXE last fetched its script in this boot, if it did. */
   ipxeScriptAt: number | undefined;
+  /** The last boot file TFTP sent the node, across boot cycles (firmware that refuses one goes on to its next boot option). */
+  bootFileSent?: { file: string; at: number };
 }
 
 /** stuckOf is the node's current cause at `now`, or undefined while it moves normally. */
@@ -75,6 +79,8 @@ export function stuckOf(f: StuckFacts, now: number, o: StuckOptions): Stuck | un
   const quiet = now - f.status.since;
   const stage = f.status.stage;
   if (quiet >= o.bootStepMs) {
+    const refused = secureBootRefused(f);
+    if (refused) return refused;
     if (stage === "dhcp") return noBootFileRequest(f);
     if (stage === "boot-file") return noIpxe(f);
     if (stage === "ipxe" && (f.ipxeScriptAt === undefined || f.ipxeScriptAt < f.status.since)) return noIpxeScript(f);
@@ -94,7 +100,8 @@ function installLoop(count: number): Stuck {
 
 function problemStuck(p: ProblemFact): Stuck {
   const hints: Record<ProblemFact["cause"], string> = {
-    "boot-file-missing": "put the iPXE binaries into dnsmasq's tftp-root (undionly.kpxe for BIOS, ipxe.efi for UEFI) or fix dhcp-boot",
+    "boot-file-missing": "put the iPXE binaries into dnsmasq's tftp-root (undionly.kpxe for BIOS, ipxe.efi for UEFI; shimx64.efi and grubx64.efi for Secure Boot) or fix dhcp-boot",
+    "no-grub-config": "register the machine with --boot-loader grub and run pxectl profile apply, which writes its GRUB config into the TFTP root",
     "no-matching-group": "add a group whose selector matches this machine (pxectl profile apply), or a default group without a selector",
     "no-matching-profile": "add a group whose selector matches this machine and whose profile exists (pxectl profile apply)",
     "missing-profile": "the matching group names a profile matchbox does not have: pxectl profile apply",
@@ -148,6 +155,8 @@ const STALL_HINTS: Record<Stage, string> = {
   "powered-on": "is it set to boot from the network, on the nodes' network?",
   dhcp: "read the node's console",
   "boot-file": "read the node's console",
+  grub: "GRUB did not fetch grub/grub.cfg and the node's config over TFTP: read the node's console",
+  "grub-config": "GRUB did not fetch the kernel: read the node's console (GRUB prints the failed step)",
   ipxe: "read the node's console: iPXE shows which download failed",
   kernel: "the initrd download may have failed: read the node's console",
   initrd: "the kernel may not boot or find its config: read the node's console",
@@ -158,3 +167,34 @@ const STALL_HINTS: Record<Stage, string> = {
   installed: "the installed system does not answer SSH: check its network and SSH key",
   ready: "",
 };
+
+/**
+ * secureBootRefused names Secure Boot where the evidence points there: UEFI firmware that
+ * fetched unsigned iPXE and never ran it, shim that never asked for GRUB, or a kernel GRUB
+ * fetched that never came up (shim checks its signature).
+ */
+function secureBootRefused(f: StuckFacts): Stuck | undefined {
+  const stage = f.status.stage;
+  // in dhcp, only a file sent in the cycle just before counts: the firmware went on to its next option
+  const recent = f.bootFileSent !== undefined && (stage !== "dhcp" || f.bootFileSent.at >= f.status.since - 60_000);
+  const sent = recent ? f.bootFileSent!.file : "";
+  const hint = "Secure Boot needs every step signed: shim (Microsoft), GRUB (Debian), a kernel signed by a key shim trusts; read the node's console (firmware: Access Denied, GRUB: bad shim signature)";
+  // UEFI firmware (arch 7 or 9; 16 is its HTTP boot, the option after PXE) that fetched iPXE and never ran it
+  const uefi = f.arch === 7 || f.arch === 9 || f.arch === 16;
+  if ((stage === "boot-file" || stage === "dhcp") && /^ipxe[^/]*\.efi$/.test(sent) && uefi) {
+    return {
+      cause: "secure-boot-refused",
+      fatal: false,
+      message: `UEFI firmware fetched ${sent} but iPXE never started${stage === "dhcp" ? " (the firmware went on to its next boot option)" : ""}: with Secure Boot on, the firmware refuses Debian's unsigned iPXE`,
+      hint: "boot it through shim and GRUB: pxectl node add --mac ... --boot-loader grub (or nodes.boot_loader: grub), or turn Secure Boot off",
+    };
+  }
+  if ((stage === "boot-file" || stage === "dhcp") && /^shim[^/]*\.efi$/.test(sent)) {
+    return { cause: "secure-boot-refused", fatal: false, message: `shim (${sent}) was sent but never asked for GRUB: the firmware refused shim or shim refused to start`, hint };
+  }
+  const viaGrub = f.status.history.some((r) => r.stage === "grub-config");
+  if (viaGrub && (stage === "kernel" || stage === "initrd")) {
+    return { cause: "secure-boot-refused", fatal: false, message: `GRUB fetched the ${stage} and nothing followed: shim may have refused a kernel not signed by a key it trusts`, hint };
+  }
+  return undefined;
+}

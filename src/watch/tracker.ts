@@ -6,7 +6,7 @@ import { closest } from "../core/text";
 import { senderOf } from "./attribution";
 import { Correlator } from "./correlate";
 import type { StageEvent, WatchEvent, NodeView } from "./events";
-import { targetStage } from "./interpret";
+import { targetStage, tftpStage } from "./interpret";
 import { type Stage, transition } from "./lifecycle";
 import { type NodeState, newNode, reachedGoal, stuckFacts, viewOf } from "./node";
 import { type Observation, describeObservation } from "./observations";
@@ -174,8 +174,12 @@ export class Tracker {
         break;
       case "tftp":
         node.ip = o.ip;
-        if (o.event === "not-found" && (node.status.stage === "dhcp" || node.status.stage === "boot-file") && !olderThanStage(node, o)) {
+        if (o.event === "sent" && o.path !== undefined && tftpStage(o.path) === "boot-file") node.bootFileSent = { file: o.path.slice(o.path.lastIndexOf("/") + 1), at: o.at };
+        if (o.event === "not-found" && (node.status.stage === "dhcp" || node.status.stage === "boot-file") && !olderThanStage(node, o) && isBootFile(o.path ?? "")) {
           node.problem = { cause: "boot-file-missing", at: o.at, detail: `TFTP: boot file ${o.path ?? "?"} not found` };
+        }
+        if (o.event === "not-found" && /(?:^|\/)grub\/nodes\/[^/]+\.cfg$/.test(o.path ?? "") && !olderThanStage(node, o)) {
+          node.problem = { cause: "no-grub-config", at: o.at, detail: `TFTP: GRUB found no config for ${node.mac} (${o.path ?? "?"})` };
         }
         break;
       case "request":
@@ -252,4 +256,13 @@ function olderThanStage(node: NodeState, o: Observation): boolean {
 function sameStuck(a: Stuck | undefined, b: Stuck | undefined): boolean {
   if (!a || !b) return a === b;
   return a.cause === b.cause && (!a.fatal || a.message === b.message);
+}
+
+// What shim and GRUB probe for and do without: shim's optional revocation and certificate
+// files, GRUB's module lists. Their absence stops nothing.
+const OPTIONAL_TFTP = /(?:revocations_[a-z]+\.efi|shim_certificate[^/]*\.efi|\/grub\/x86_64-efi\/[^/]+|\/grub\/grub\.cfg)$/;
+
+/** isBootFile tells whether a file TFTP did not find stops the boot: anything but shim's and GRUB's optional probes. */
+function isBootFile(path: string): boolean {
+  return !OPTIONAL_TFTP.test(path);
 }

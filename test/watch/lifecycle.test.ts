@@ -6,20 +6,22 @@ import { lifecycleMatrix, lifecycleMermaid, lifecycleStages } from "../../src/wa
 // assert that: every cell of STAGES x STAGES has the move written here by hand, for a line
 // newer than the stage the node is in. = duplicate, > advance, + skip, R restart, . stale
 const MATRIX = `
-                  wai pow dhc bfi ipx ker ini ico ins ifc reb ind rdy
-waiting            =   >   >   +   +   +   +   +   +   +   +   +   +
-powered-on         .   =   >   +   +   +   +   +   +   +   +   +   +
-dhcp               .   R   =   >   >   +   +   +   +   +   +   +   +
-boot-file          .   R   R   =   >   +   +   +   +   +   +   +   +
-ipxe               .   R   R   .   =   >   +   +   +   +   +   +   +
-kernel             .   R   R   .   .   =   >   +   +   +   +   +   +
-initrd             .   R   R   .   .   .   =   >   +   +   +   +   +
-install-config     .   R   R   .   .   .   .   =   >   +   +   +   +
-installing         .   R   R   .   .   .   .   R   =   >   +   +   +
-installed-config   .   R   R   .   .   .   .   R   .   =   >   +   +
-rebooting          .   R   R   .   .   .   .   R   .   .   =   >   +
-installed          .   R   R   .   .   .   .   R   .   .   .   =   >
-ready              .   R   R   .   .   .   .   R   .   .   .   .   =
+                  wai pow dhc bfi ipx grb gcf ker ini ico ins ifc reb ind rdy
+waiting            =   >   >   +   +   +   +   +   +   +   +   +   +   +   +
+powered-on         .   =   >   +   +   +   +   +   +   +   +   +   +   +   +
+dhcp               .   R   =   >   >   +   +   +   +   +   +   +   +   +   +
+boot-file          .   R   R   =   >   >   +   +   +   +   +   +   +   +   +
+ipxe               .   R   R   .   =   +   +   >   +   +   +   +   +   +   +
+grub               .   R   R   .   .   =   >   +   +   +   +   +   +   +   +
+grub-config        .   R   R   .   .   .   =   >   +   +   +   +   +   +   +
+kernel             .   R   R   .   .   .   .   =   >   +   +   +   +   +   +
+initrd             .   R   R   .   .   .   .   .   =   >   +   +   +   +   +
+install-config     .   R   R   .   .   .   .   .   .   =   >   +   +   +   +
+installing         .   R   R   .   .   .   .   .   .   R   =   >   +   +   +
+installed-config   .   R   R   .   .   .   .   .   .   R   .   =   >   +   +
+rebooting          .   R   R   .   .   .   .   .   .   R   .   .   =   >   +
+installed          .   R   R   .   .   .   .   .   .   R   .   .   .   =   >
+ready              .   R   R   .   .   .   .   .   .   R   .   .   .   .   =
 `;
 const MOVES: Record<string, Move> = { "=": "duplicate", ">": "advance", "+": "skip", R: "restart", ".": "stale" };
 
@@ -55,6 +57,9 @@ describe("transition", () => {
   it("names the stages a skip jumped over", () => {
     const s = transition(initialStatus(t0), "dhcp", t0 + 1).status;
     expect(transition(s, "install-config", t0 + 2)).toMatchObject({ move: "skip", skipped: ["boot-file", "ipxe", "kernel", "initrd"] });
+    // a boot through shim and GRUB skips GRUB's steps, not iPXE's
+    const grub = transition(transition(s, "boot-file", t0 + 2).status, "grub", t0 + 3).status;
+    expect(transition(grub, "install-config", t0 + 4)).toMatchObject({ move: "skip", skipped: ["grub-config", "kernel", "initrd"] });
   });
 
   it("ignores any line older than the current stage, even a forward one", () => {

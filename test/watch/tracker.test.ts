@@ -202,6 +202,54 @@ describe("stuck nodes", () => {
     expect(tracker.settled()).toBeUndefined();
   });
 
+  describe("on the Secure Boot chain (shim, GRUB over TFTP)", () => {
+    const tftp = (file: string, at: number) => log("dnsmasq-tftp", `sent /var/lib/tftpboot/${file} to ${B.ip}`, at);
+    const upToDhcp = () => {
+      const t = setup([{ name: "b", mac: B.mac }]);
+      t.feed(steps(B, "dhcp"));
+      return t;
+    };
+
+    it("follows shim, GRUB, the node's GRUB config, the kernel and the initrd as stages; shim's and GRUB's optional files are not missing", () => {
+      const { feed, stages, events } = upToDhcp();
+      feed([tftp("shimx64.efi", T0 + 20_000)]);
+      feed([log("dnsmasq-tftp", `file /var/lib/tftpboot/revocations_sbat.efi not found for ${B.ip}`, T0 + 21_000)]);
+      feed([log("dnsmasq-tftp", `file /var/lib/tftpboot/shim_certificate_0.efi not found for ${B.ip}`, T0 + 21_000)]);
+      feed([tftp("grubx64.efi", T0 + 30_000)]);
+      feed([log("dnsmasq-tftp", `file /var/lib/tftpboot/grub/x86_64-efi/command.lst not found for ${B.ip}`, T0 + 31_000)]);
+      feed([tftp("grub/grub.cfg", T0 + 31_000), tftp(`grub/nodes/${B.mac}.cfg`, T0 + 32_000)]);
+      feed([tftp("assets/flatcar/1/flatcar_production_pxe.vmlinuz", T0 + 40_000), tftp("assets/flatcar/1/flatcar_production_pxe_image.cpio.gz", T0 + 50_000)]);
+      expect(stages("b")).toEqual(["dhcp", "boot-file", "grub", "grub-config", "kernel", "initrd"]);
+      expect(stuckOf(events)).toEqual([]);
+    });
+
+    it("fail when GRUB finds no config for the machine", () => {
+      const { feed, events } = upToDhcp();
+      feed([tftp("shimx64.efi", T0 + 20_000), tftp("grubx64.efi", T0 + 30_000)]);
+      feed([log("dnsmasq-tftp", `file /var/lib/tftpboot/grub/nodes/${B.mac}.cfg not found for ${B.ip}`, T0 + 31_000)]);
+      expect(stuckOf(events)).toEqual([["b", "no-grub-config", true]]);
+    });
+
+    it("name Secure Boot when UEFI firmware fetched unsigned iPXE and went on to its next boot option", () => {
+      const { feed, tracker } = upToDhcp();
+      feed([tftp("ipxe.efi", T0 + 20_000)]);
+      // the firmware refused it (Access Denied on its console) and tries UEFI HTTP boot: a new DHCP exchange
+      feed(steps(B, "dhcp", T0 + 23_000));
+      const [e] = tracker.tick(T0 + 23_000 + minutes(2) + 1000);
+      expect(e).toMatchObject({ type: "stuck", cause: "secure-boot-refused", fatal: false });
+      expect((e as StuckEvent).message).toBe("UEFI firmware fetched ipxe.efi but iPXE never started (the firmware went on to its next boot option): with Secure Boot on, the firmware refuses Debian's unsigned iPXE");
+    });
+
+    it("name Secure Boot when shim never asks for GRUB, or GRUB's kernel never comes up", () => {
+      const shim = upToDhcp();
+      shim.feed([tftp("shimx64.efi", T0 + 20_000)]);
+      expect(shim.tracker.tick(T0 + 20_000 + minutes(2) + 1000)).toMatchObject([{ cause: "secure-boot-refused", message: expect.stringContaining("never asked for GRUB") as string }]);
+      const kernel = upToDhcp();
+      kernel.feed([tftp("shimx64.efi", T0 + 20_000), tftp("grubx64.efi", T0 + 30_000), tftp(`grub/nodes/${B.mac}.cfg`, T0 + 31_000), tftp("assets/lab/vmlinuz", T0 + 40_000)]);
+      expect(kernel.tracker.tick(T0 + 40_000 + minutes(2) + 1000)).toMatchObject([{ cause: "secure-boot-refused", message: expect.stringContaining("refused a kernel not signed") as string }]);
+    });
+  });
+
   it("explain a boot file that does not suit the firmware after a quiet spell", () => {
     const { feed, tracker } = setup([{ name: "b", mac: B.mac }]);
     feed(renderSteps(B, [{ stage: "dhcp", attributable: true, messages: installSteps({ ...B, firmware: "uefi" })[0]!.messages.map((m) => ({ ...m, text: m.text.replace("ipxe.efi", "undionly.kpxe") })) }], T0, 1000, "journal-json"));

@@ -4,7 +4,7 @@ import { parseMachineMac } from "../../core/mac";
 import { bootVm } from "../../lab/lab";
 import { checkLabPrerequisites } from "../../lab/prerequisites";
 import type { Accel, Firmware } from "../../lab/vm";
-import type { BootedVm } from "../../project";
+import { type BootedVm, syncGrubNodes } from "../../project";
 
 export interface BootOptions {
   macs: string[];
@@ -19,6 +19,7 @@ export async function run(o: BootOptions, ctx: Context): Promise<CommandResult<B
   const macs = o.macs.map((m) => parseMachineMac(m));
   await checkLabPrerequisites({ env: ctx.env, uid: process.getuid?.() ?? 0, firmwares: [o.firmware] });
   const store = await ctx.writeState();
+  await syncGrubNodes(ctx, store, await ctx.project().then((p) => p.config));
   const booted: BootedVm[] = [];
   for (const mac of macs) {
     const node = Object.entries(store.state.nodes).find(([, n]) => n.mac === mac)?.[0];

@@ -9,7 +9,7 @@ const whole = (what: string, min: number, max: number) => (value: string) => {
   if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${what} must be a whole number from ${min} to ${max}`);
   return n;
 };
-const firmware = () => new Option("--firmware <firmware>", "bios (SeaBIOS + iPXE ROM), uefi (OVMF + iPXE ROM) or uefi-pxe (OVMF's PXE, then iPXE over TFTP)").choices(["bios", "uefi", "uefi-pxe"]).default("bios");
+const firmware = () => new Option("--firmware <firmware>", "bios (SeaBIOS + iPXE ROM), uefi (OVMF + iPXE ROM), uefi-pxe (OVMF's PXE, then iPXE over TFTP) or uefi-secure (OVMF enforcing Secure Boot: shim and GRUB over TFTP)").choices(["bios", "uefi", "uefi-pxe", "uefi-secure"]).default("bios");
 const accel = () => new Option("--accel <accel>", "QEMU accelerator: tcg works everywhere, kvm needs working /dev/kvm").choices(["tcg", "kvm"]).default("tcg");
 const memory = () => new Option("--memory <mb>", "memory per VM in MB (at least 128: the installer runs from RAM)").argParser(whole("--memory", 128, 65536)).default(384);
 

@@ -18,6 +18,8 @@ export interface AddOptions extends MatchboxOverrides {
   name?: string;
   profile?: string;
   installedProfile?: string;
+  /** grub: shim and GRUB over TFTP (Secure Boot); ipxe: iPXE (default nodes.boot_loader). */
+  bootLoader?: "ipxe" | "grub";
   meta?: string[];
   create?: boolean;
   count: number;
@@ -67,6 +69,7 @@ export async function run(o: AddOptions, ctx: Context): Promise<CommandResult<Ad
   const base: Omit<NodeRecord, "mac"> = {
     ...(o.profile ? { profile: o.profile } : {}),
     ...(o.installedProfile ? { installed_profile: o.installedProfile } : {}),
+    ...(o.bootLoader ? { boot_loader: o.bootLoader } : {}),
     ...(o.meta?.length ? { metadata: parseMeta(o.meta) } : {}),
     stage: "declared",
     created_at: now,

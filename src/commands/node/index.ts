@@ -1,5 +1,5 @@
 // pxectl node: the machines pxectl provisions, registered by MAC or created on SakuraCloud.
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, Option } from "commander";
 import type { Registrar } from "../../cli/command";
 import { matchboxOverrides, withMatchboxOptions } from "../matchbox-options";
 
@@ -20,6 +20,7 @@ export const register: Registrar = (program, runner) => {
       .option("--name <name>", "node name (default: nodes.name_prefix and a number)")
       .option("--profile <id>", "profile to install with (default nodes.install_profile)")
       .option("--installed-profile <id>", "profile once installed, for os=installed (default nodes.installed_profile)")
+      .addOption(new Option("--boot-loader <loader>", "what its UEFI firmware loads: grub (shim and signed GRUB, for Secure Boot) or ipxe (default nodes.boot_loader)").choices(["ipxe", "grub"]))
       .option("--meta <key=value>", "metadata for its templates and matchbox's /metadata (repeatable)", collect)
       .option("--create", "create blank-disk SakuraCloud servers on the switch, network-booting, and register them")
       .option("--count <n>", "how many servers --create makes", positive("--count"), 1)

@@ -58,15 +58,19 @@ export const register: Registrar = (program, runner) => {
     .requiredOption("--mac <mac>", "the machine's MAC, in any common spelling")
     .option("--query <k=v>", "an iPXE setting (uuid, hostname, serial, domain) or an extra label on each request; repeatable", collect, [])
     .option(...DIR_FLAG)
-    .addOption(new Option("--ipxe", "print only the iPXE script").conflicts("ignition"))
-    .option("--ignition", "print only the Ignition JSON")
-    .addHelpText("after", "\nExamples:\n  pxectl profile render --mac 52:54:00:a1:9c:ae\n  pxectl profile render --mac 52-54-00-A1-9C-AE --query os=installed --ignition | jq .storage")
+    .addOption(new Option("--ipxe", "print only the iPXE script").conflicts(["ignition", "grub"]))
+    .addOption(new Option("--ignition", "print only the Ignition JSON").conflicts("grub"))
+    .option("--grub", "print only the GRUB config a Secure Boot machine (boot_loader grub) reads over TFTP: matchbox's /grub answer for it")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  pxectl profile render --mac 52:54:00:a1:9c:ae\n  pxectl profile render --mac 52-54-00-A1-9C-AE --query os=installed --ignition | jq .storage\n  pxectl profile render --mac 52:54:00:a1:9c:ae --grub",
+    )
     .action(
       runner.action<RenderOptions>("profile render", () => import("./render"), (_args, o) => ({
         dir: o.dir as string | undefined,
         mac: o.mac as string,
         query: o.query as string[],
-        only: o.ipxe ? "ipxe" : o.ignition ? "ignition" : undefined,
+        only: o.ipxe ? "ipxe" : o.ignition ? "ignition" : o.grub ? "grub" : undefined,
       })),
     );
 };

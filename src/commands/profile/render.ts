@@ -4,6 +4,8 @@ import { NotFoundError, UsageError } from "../../core/errors";
 import { parseMachineMac } from "../../core/mac";
 import { type Exchange, simulateBoot } from "../../matchbox/simulate";
 import { loadDesired } from "../../project";
+import { matchboxHttpEndpoint } from "../../matchbox/apply";
+import { type GrubRendering, grubNodeFile, renderGrubForNode } from "../../nodes/grub";
 
 export interface RenderOptions {
   dir?: string;
@@ -11,7 +13,7 @@ export interface RenderOptions {
   /** k=v pairs: iPXE settings (uuid, hostname, serial, domain, buildarch) or extra labels. */
   query: string[];
   /** Print only this body, byte for byte. */
-  only?: "ipxe" | "ignition";
+  only?: "ipxe" | "ignition" | "grub";
 }
 
 /** RenderResult is the machine and the two answers it gets. */
@@ -19,6 +21,8 @@ export interface RenderResult {
   mac: string;
   ipxe: Exchange;
   ignition: Exchange;
+  /** With --grub: matchbox's /grub answer and the config GRUB reads over TFTP in its place. */
+  grub?: GrubRendering;
 }
 
 function parseQuery(pairs: readonly string[]): Record<string, string> {
@@ -49,10 +53,16 @@ export async function run(o: RenderOptions, ctx: Context): Promise<CommandResult
   const query = parseQuery(o.query);
   const { desired } = await loadDesired(ctx, o.dir, { projectBeside: true });
   const configs = new Map([...desired.configs.values()].map((c) => [c.name, c]));
-  const { ipxe, ignition } = simulateBoot(
-    { groups: [...desired.groups.values()], profile: (id) => desired.profiles.get(id), ignition: (name) => configs.get(name)?.compiled().json },
-    { mac, query },
-  );
+  const content = { groups: [...desired.groups.values()], profile: (id: string) => desired.profiles.get(id), ignition: (name: string) => configs.get(name)?.compiled().json };
+  const { ipxe, ignition } = simulateBoot(content, { mac, query });
+  if (o.only === "grub") {
+    const grub = renderGrubForNode(content, mac, matchboxHttpEndpoint((await ctx.project()).config));
+    if (grub.tftp === undefined) throw new NotFoundError(grub.problem ?? "no GRUB config", { hint: "pxectl profile render --mac MAC shows the iPXE answer and the Ignition config" });
+    return {
+      value: { mac, ipxe, ignition, grub },
+      render: (v, s) => [s.dim(`# GRUB: ${grubNodeFile(mac)} over TFTP, in place of GET ${v.grub!.matchbox.url}`), v.grub!.tftp!].join("\n").replace(/\n+$/, ""),
+    };
+  }
   if (ipxe.status === 404 && o.only !== "ignition") {
     throw new NotFoundError(`matchbox would answer ${ipxe.url} with 404: ${ipxe.note}`, { hint: "a group without a selector catches every machine; pxectl profile plan lists the groups" });
   }
@@ -62,7 +72,7 @@ export async function run(o: RenderOptions, ctx: Context): Promise<CommandResult
   return {
     value: { mac, ipxe, ignition },
     render: (v, s) => {
-      if (o.only) return v[o.only].body.replace(/\n$/, "");
+      if (o.only === "ipxe" || o.only === "ignition") return v[o.only].body.replace(/\n$/, "");
       const ign = v.ignition.status === 200 ? v.ignition.body : "";
       return [s.dim(head(v.ipxe, "iPXE")), v.ipxe.body, s.dim(head(v.ignition, "Ignition")), ign].join("\n").replace(/\n+$/, "");
     },

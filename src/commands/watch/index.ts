@@ -12,7 +12,7 @@ export const register: Registrar = (program, runner) => {
       .argument("[nodes...]", "node names (default: every node)")
       .addOption(new Option("--until <stage>", "the stage every watched node must reach").choices(["installed", "ready"]).default("installed"))
       .addOption(durationOption("--timeout <duration>", "give up after this long, e.g. 30m or 2h", "30m"))
-      .addOption(durationOption("--stall <duration>", "call a node stuck after this long without progress", "10m"))
+      .addOption(durationOption("--stall <duration>", "call a node stuck after this long without progress (a PXE step: after 2 minutes, or this if shorter)", "10m"))
       .addOption(durationOption("--fail-after <duration>", "fail a node stuck this long on a certain cause (a missing boot file, no matching group)", "1m"))
       .option("--no-guard", "do not switch installed nodes to boot from their disk")
       .addHelpText(

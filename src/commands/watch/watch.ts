@@ -10,7 +10,7 @@ import { connectRecordedHost } from "../../environment/reach";
 import { followJournal } from "../../environment/follow";
 import { ReadinessProber, pollPower } from "../../environment/probes";
 import type { MatchboxOverrides } from "../../matchbox/connect";
-import { type LogSource, type NodeView, type RegisteredNode, type SignalSource, type WatchEvent, type WatchObserver, LiveTable, describeEvent, jsonEvent, outcomeError, watch } from "../../watch";
+import { DEFAULT_STUCK_OPTIONS, type LogSource, type NodeView, type RegisteredNode, type SignalSource, type WatchEvent, type WatchObserver, LiveTable, describeEvent, jsonEvent, outcomeError, watch } from "../../watch";
 import { push } from "../../project";
 
 export interface WatchCommandOptions extends MatchboxOverrides {
@@ -111,7 +111,7 @@ export async function run(o: WatchCommandOptions, ctx: Context): Promise<Command
   };
   const result = await watch(
     { logs: [logs], signals, registry: { nodes: () => registered } },
-    { until: o.until, timeoutMs: o.timeout, ...(o.nodes.length > 0 ? { nodes: o.nodes } : {}), stuck: { stallMs: o.stall, failAfterMs: o.failAfter } },
+    { until: o.until, timeoutMs: o.timeout, ...(o.nodes.length > 0 ? { nodes: o.nodes } : {}), stuck: { stallMs: o.stall, bootStepMs: Math.min(DEFAULT_STUCK_OPTIONS.bootStepMs, o.stall), failAfterMs: o.failAfter } },
     { clock: ctx.clock, observer, signal: ctx.signal },
   );
   await guarding;

@@ -7,6 +7,7 @@ import natTemplate from "../../../templates/nat.nft.tmpl";
 import dnsmasqUnitTemplate from "../../../templates/pxectl-dnsmasq.service.tmpl";
 import natUnitTemplate from "../../../templates/pxectl-nat.service.tmpl";
 import { RemoteError } from "../../core/errors";
+import { GRUB_TAG, GRUB_TFTP } from "../../nodes/grub";
 import type { HostFacts } from "./facts";
 import type { DesiredFile } from "./files";
 import { PRIVATE_IPV4_RANGES, isPrivateIpv4 } from "./ipv4";
@@ -19,8 +20,15 @@ export function bootUrl(settings: HostSettings): string {
   return `http://${settings.switchAddress}:${settings.matchbox.httpPort}/boot.ipxe`;
 }
 
-/** dnsmasqFiles are dnsmasq's configuration and its unit; arm64 adds the ARM64 UEFI boot lines. */
-export function dnsmasqFiles(settings: HostSettings, facts: HostFacts, arm64: boolean): DesiredFile[] {
+/** GrubBoot turns on the Secure Boot chain (shim, GRUB) for tagged machines, or for every UEFI x86_64 machine. */
+export interface GrubBoot {
+  forAll: boolean;
+  /** dnsmasq's dhcp-hostsdir: one file per node that boots GRUB. */
+  hostsDir: string;
+}
+
+/** dnsmasqFiles are dnsmasq's configuration and its unit; arm64 adds the ARM64 UEFI boot lines, grub the Secure Boot ones. */
+export function dnsmasqFiles(settings: HostSettings, facts: HostFacts, arm64: boolean, grub?: GrubBoot): DesiredFile[] {
   const dnsServers = settings.dnsServers ?? facts.resolvers;
   if (settings.dhcp === "full" && dnsServers.length === 0) {
     throw new RemoteError("the host has no upstream DNS resolver to hand to the nodes", { hint: "set network.dns_servers in pxectl.yaml" });
@@ -36,6 +44,11 @@ export function dnsmasqFiles(settings: HostSettings, facts: HostFacts, arm64: bo
     domain: settings.domain ?? false,
     arm64,
     bootUrl: bootUrl(settings),
+    grub: Boolean(grub),
+    grubForAll: grub?.forAll ?? false,
+    hostsDir: grub?.hostsDir ?? "",
+    grubTag: GRUB_TAG,
+    shim: GRUB_TFTP.shim,
   });
   const unit = render("pxectl-dnsmasq.service", dnsmasqUnitTemplate, { interface: facts.switchInterface });
   return [
