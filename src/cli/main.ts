@@ -149,7 +149,7 @@ function usageFromCommander(e: CommanderError): UsageError {
 /** main runs pxectl with argv (without "node pxectl") and returns the exit code. */
 export async function main(argv: readonly string[], io: Io, registrars?: readonly Registrar[]): Promise<number> {
   const runner = new CommandRunner(io);
-  const program = buildProgram(runner, io, registrars);
+  const program = buildProgram(runner, io, registrars, argv);
   runner.program = program;
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { OUTPUT_MODES, type Sink } from "../output/output";
 import type { Registrar, Runner } from "./command";
-import { REGISTRARS } from "../commands/registry";
+import { COMMAND_WORDS, REGISTRARS } from "../commands/registry";
 
 /** parseSeconds parses a non-negative number of seconds for commander. */
 export function parseSeconds(value: string): number {
@@ -12,8 +12,12 @@ export function parseSeconds(value: string): number {
   return n;
 }
 
-/** buildProgram builds the whole command tree; registrars defaults to every command group. */
-export function buildProgram(runner: Runner, io: { stdout: Sink; stderr: Sink }, registrars: readonly Registrar[] = REGISTRARS): Command {
+/**
+ * buildProgram builds the command tree; registrars defaults to every command group. Given the
+ * run's argv, it registers only the group the command word names (see COMMAND_WORDS), or every
+ * group when there is no such word (--help, help, completion, an unknown or misspelt word).
+ */
+export function buildProgram(runner: Runner, io: { stdout: Sink; stderr: Sink }, registrars: readonly Registrar[] = REGISTRARS, argv?: readonly string[]): Command {
   const program = new Command("pxectl")
     .description("Network-boot provisioning: matchbox + dnsmasq on SakuraCloud or any L2 network, Flatcar first")
     .version(PXECTL_VERSION, "-V, --version", "print the version")
@@ -40,6 +44,22 @@ export function buildProgram(runner: Runner, io: { stdout: Sink; stderr: Sink },
       outputError: () => undefined,
     });
   program.addHelpText("after", "\nExit codes and examples: see README.md, or run a command with --help.");
-  for (const register of registrars) register(program, runner);
+  for (const register of argv ? groupsFor(program, registrars, argv) : registrars) register(program, runner);
   return program;
+}
+
+/** groupsFor picks the registrars a run needs: none for --version, one for a listed command word. */
+function groupsFor(program: Command, registrars: readonly Registrar[], argv: readonly string[]): readonly Registrar[] {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "-V" || arg === "--version") return []; // commander prints the version first
+    if (arg === "--" || arg === "-h" || arg === "--help") return registrars;
+    if (!arg.startsWith("-")) {
+      const invoked = registrars.find((r) => COMMAND_WORDS.get(r)?.includes(arg));
+      return invoked ? [invoked] : registrars;
+    }
+    const option = program.options.find((o) => o.short === arg || o.long === arg);
+    if (option && (option.required || option.optional)) i++; // skip its value
+  }
+  return registrars;
 }

@@ -1,5 +1,6 @@
 // Private files: atomic writes (temp file, fsync, rename, fsync dir) and 0700 folders.
 // A crash at any point leaves either the old file or the new one, never a mix.
+import { readFileSync } from "node:fs";
 import * as fsp from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
@@ -72,6 +73,9 @@ export async function removeStaleTemps(dir: string, fs: FileSystem = nodeFs, now
 /** readTextIfExists returns a file's text, or undefined when it does not exist. */
 export async function readTextIfExists(path: string, fs: FileSystem = nodeFs): Promise<string | undefined> {
   try {
+    // node's own file system reads these small files synchronously: the first asynchronous
+    // read starts libuv's thread pool, which costs a short command more than the read
+    if (fs.readFile === nodeFs.readFile) return readFileSync(path, "utf8");
     return await fs.readFile(path, "utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
