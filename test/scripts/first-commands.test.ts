@@ -43,6 +43,15 @@ describe("the package list", () => {
   });
 });
 
+describe("a machine where localhost does not resolve (no /etc/hosts, as in a fresh debootstrap)", () => {
+  it("stops the test command with the line to add", () => {
+    const r = bash("getent() { return 2; }; check_localhost && echo fine");
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain('localhost does not resolve here: add a line "127.0.0.1 localhost" to /etc/hosts');
+    expect(bash("check_localhost && echo fine").stdout).toBe("fine\n");
+  });
+});
+
 describe("a program the tests need is missing", () => {
   const list = () => {
     const file = join(tempDir(), "packages.txt");
