@@ -25,7 +25,7 @@ describe("the package list", () => {
     const lab = requirements().filter((r) => r.use === "lab").map((r) => r.pkg);
     expect(bash("packages_for lab").stdout.split("\n").filter(Boolean)).toEqual(lab);
     expect(bash("packages_for test").stdout.split("\n").filter(Boolean)).toEqual(all);
-    expect(all).toEqual(expect.arrayContaining(["openssh-server", "dnsmasq-base", "nftables", "zsh", "fish", "openssl", "qemu-system-x86", "syslinux-common"]));
+    expect(all).toEqual(expect.arrayContaining(["openssh-server", "dnsmasq-base", "nftables", "zsh", "fish", "openssl", "qemu-system-x86", "syslinux-common", "gpg-agent"]));
   });
 
   it("lint and the tests leave alone what the scripts put in the project: .tools/ (Node.js, npm) and .cache/ (the lab OS)", async () => {
