@@ -42,6 +42,14 @@ install_packages() {
   return $status
 }
 
+# check_localhost fails when "localhost" does not resolve (a root file system made by
+# debootstrap has no /etc/hosts; an installed Debian has one): tests connect to it by name.
+check_localhost() {
+  getent hosts localhost >/dev/null && return 0
+  say "localhost does not resolve here: add a line \"127.0.0.1 localhost\" to /etc/hosts"
+  return 1
+}
+
 node_is_new_enough() {
   command -v node >/dev/null && command -v npm >/dev/null || return 1
   local version major minor

@@ -25,7 +25,7 @@ describe("the package list", () => {
     const lab = requirements().filter((r) => r.use === "lab").map((r) => r.pkg);
     expect(bash("packages_for lab").stdout.split("\n").filter(Boolean)).toEqual(lab);
     expect(bash("packages_for test").stdout.split("\n").filter(Boolean)).toEqual(all);
-    expect(all).toEqual(expect.arrayContaining(["openssh-server", "dnsmasq-base", "nftables", "zsh", "fish", "openssl", "qemu-system-x86", "syslinux-common"]));
+    expect(all).toEqual(expect.arrayContaining(["openssh-server", "dnsmasq-base", "nftables", "zsh", "fish", "openssl", "qemu-system-x86", "syslinux-common", "gpg-agent"]));
   });
 
   it("lint and the tests leave alone what the scripts put in the project: .tools/ (Node.js, npm) and .cache/ (the lab OS)", async () => {
@@ -40,6 +40,15 @@ describe("the package list", () => {
   it(".ci/run is scripts/test, and both commands are executable", () => {
     expect(readFileSync(join(root, ".ci/run"), "utf8").trimEnd().split("\n").pop()).toBe('exec scripts/test "$@"');
     for (const script of ["scripts/test", "scripts/lab-demo", ".ci/run"]) expect(statSync(join(root, script)).mode & 0o111, script).not.toBe(0);
+  });
+});
+
+describe("a machine where localhost does not resolve (no /etc/hosts, as in a fresh debootstrap)", () => {
+  it("stops the test command with the line to add", () => {
+    const r = bash("getent() { return 2; }; check_localhost && echo fine");
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain('localhost does not resolve here: add a line "127.0.0.1 localhost" to /etc/hosts');
+    expect(bash("check_localhost && echo fine").stdout).toBe("fine\n");
   });
 });
 

@@ -1,14 +1,18 @@
 // Certificates for tests: a project PKI made by pxectl's own pki module, cached per
-// worker because RSA key generation costs a second or so.
+// test file because RSA key generation costs a second or so.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll } from "vitest";
 import { type TlsPaths, ensureTls, tlsPaths } from "../../src/pki";
 
 const cache = new Map<string, Promise<TlsPaths>>();
 const folders: string[] = [];
-// the cache lives as long as the worker: its folders go when the worker does
-process.once("exit", () => folders.forEach((f) => rmSync(f, { recursive: true, force: true })));
+// the cache lives as long as the test file (each file loads this module afresh): its folders go with it
+afterAll(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+  cache.clear();
+});
 
 /** testPki returns a folder with ca/server/client files; server SANs cover loopback. */
 export function testPki(name = "default", sans: readonly string[] = ["127.0.0.1", "localhost"], validityDays = 30): Promise<TlsPaths> {
