@@ -42,6 +42,8 @@ export interface ProjectConfig {
   variables: Record<string, unknown>;
   nodes: { name_prefix: string; core: number; memory_gb: number; disk_gb: number; boot_loader: BootLoader; install_disk: string; install_profile: string; installed_profile: string };
   tls: { extra_sans?: string[]; validity_days: number };
+  /** Durations such as "5m": how long init waits for SSH, and for each cloud disk copy or power change. */
+  waits: { ssh: string; cloud: string };
 }
 
 /** buildCommand is the command that builds a project's environment: a lab's is lab up, not init. */

@@ -14,6 +14,7 @@ import { classifySsh } from "../remote/errors";
 import { hostArchive } from "../sakuracloud/host-archives";
 import type { FlatcarAssets, HostFacts, HostSettings, MatchboxSource } from "../remote/installer";
 import { waitFor } from "../wait";
+import { formatDuration } from "../wait/duration";
 import type { Step } from "./journal";
 import type { OperatorKey } from "./operator-key";
 
@@ -84,6 +85,8 @@ async function connect(c: HostInit, progress: (t: string) => void): Promise<Remo
         },
   };
   // a freshly booted host takes a while to start sshd: keep trying, but not on a key mismatch
+  const started = c.clock.now();
+  const timeoutMs = c.sshWaitMs ?? 5 * 60_000;
   return waitFor(
     async () => {
       try {
@@ -92,11 +95,12 @@ async function connect(c: HostInit, progress: (t: string) => void): Promise<Remo
         // refused or silent: sshd is not up yet; a key mismatch or a refused login is final
         const transient = e instanceof TimeoutError || (e instanceof Error && classifySsh(e.cause, true) === "transient");
         if (!transient) throw e;
-        progress(`waiting for SSH on ${options.host}:${options.port}`);
+        // the time in the text: off a terminal, a changed line is printed every 30 s
+        progress(`waiting for SSH on ${options.host}:${options.port} (${formatDuration(c.clock.now() - started)} of ${formatDuration(timeoutMs)}; init --ssh-wait or waits.ssh sets it)`);
         return { state: "retry", seen: e instanceof Error ? e.message : String(e) };
       }
     },
-    { what: `SSH on ${options.host}:${options.port}`, minDelayMs: 2000, maxDelayMs: 10_000, timeoutMs: c.sshWaitMs ?? 5 * 60_000, clock: c.clock, signal: c.signal },
+    { what: `SSH on ${options.host}:${options.port}`, minDelayMs: 2000, maxDelayMs: 10_000, timeoutMs, clock: c.clock, signal: c.signal },
   );
 }
 

@@ -69,7 +69,8 @@ export interface OutputOptions {
   yamlStringify?: (value: unknown) => string;
 }
 
-const NON_TTY_PROGRESS_INTERVAL_MS = 5000;
+// off a terminal a long wait prints a line this often: a CI log shows it is alive, without flooding it
+const NON_TTY_PROGRESS_INTERVAL_MS = 30_000;
 
 interface Spinner {
   text: string;

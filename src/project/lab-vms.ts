@@ -2,6 +2,7 @@
 import type { ProjectConfig } from "../config/project";
 import type { StateStore } from "../config/state";
 import { bootVm, writeGrubNodes } from "../lab/lab";
+import { isRunning } from "../lab/processes";
 import { labOf } from "../lab/state";
 import type { Accel, Firmware } from "../lab/vm";
 import { matchboxHttpEndpoint } from "../matchbox/apply";
@@ -20,6 +21,44 @@ export interface BootedVm {
 /** LAB_MAC_PREFIX is the lab's own MAC range ("px" in the fourth and fifth bytes). */
 const LAB_MAC_PREFIX = "52:54:00:70:78";
 
+/** isLabMac tells the MACs lab up gives its VMs. */
+export const isLabMac = (mac: string) => mac.startsWith(`${LAB_MAC_PREFIX}:`);
+
+/** LabVmsResult is what convergeVms did: VMs kept running, booted for registered nodes, and new. */
+export interface LabVmsResult {
+  kept: BootedVm[];
+  booted: BootedVm[];
+  added: BootedVm[];
+  /** Lab nodes beyond --vms, left as they are. */
+  extra: string[];
+}
+
+/**
+ * convergeVms makes `vms` lab VMs exist and run: a running VM is kept as it is, a registered
+ * lab node without a running VM is booted from its own disk, and only the difference is
+ * registered anew (lab up --vms N, run again, does not add N more).
+ */
+export async function convergeVms(ctx: Session, store: StateStore, config: ProjectConfig, o: { vms: number; firmware: Firmware; accel: Accel; memory: number }): Promise<LabVmsResult> {
+  const lab = labOf(store.state);
+  const labNodes = Object.entries(store.state.nodes)
+    .filter(([, n]) => isLabMac(n.mac))
+    .sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }));
+  const running = new Set<string>();
+  for (const vm of Object.values(lab?.vms ?? {})) if (await isRunning(vm.process)) running.add(vm.mac);
+  const kept = labNodes.filter(([, n]) => running.has(n.mac)).map(([name, n]) => ({ name, mac: n.mac, registered: true }));
+  const idle = labNodes.filter(([, n]) => !running.has(n.mac));
+  const need = Math.max(0, o.vms - kept.length);
+  const booted: BootedVm[] = [];
+  for (const [name, n] of idle.slice(0, need)) {
+    ctx.signal.throwIfAborted();
+    await bootVm(store, { mac: n.mac, name, firmware: o.firmware, accel: o.accel, memoryMB: o.memory, fresh: false });
+    booted.push({ name, mac: n.mac, registered: true });
+  }
+  const added = need > booted.length ? await bootAll(ctx, store, config, { ...o, vms: need - booted.length }) : [];
+  const extra = idle.slice(need).map(([name]) => name);
+  return { kept, booted, added, extra };
+}
+
 /** bootAll registers `vms` new nodes with lab MACs, pushes their groups and boots them (lab up --vms). */
 export async function bootAll(ctx: Session, store: StateStore, config: ProjectConfig, o: { vms: number; firmware: Firmware; accel: Accel; memory: number }): Promise<BootedVm[]> {
   const taken = new Set(Object.values(store.state.nodes).map((n) => n.mac));
@@ -35,7 +74,10 @@ export async function bootAll(ctx: Session, store: StateStore, config: ProjectCo
   await store.update((s) => names.forEach((name, i) => void (s.nodes[name] = { mac: macs[i]!, ...loader, stage: "declared", created_at: now })));
   await push({ prune: false }, ctx);
   await syncGrubNodes(ctx, store, config);
-  for (const [i, mac] of macs.entries()) await bootVm(store, { mac, name: names[i]!, firmware: o.firmware, accel: o.accel, memoryMB: o.memory, fresh: true });
+  for (const [i, mac] of macs.entries()) {
+    ctx.signal.throwIfAborted();
+    await bootVm(store, { mac, name: names[i]!, firmware: o.firmware, accel: o.accel, memoryMB: o.memory, fresh: true });
+  }
   return macs.map((mac, i) => ({ name: names[i]!, mac, registered: true }));
 }
 

@@ -1,4 +1,11 @@
-// Durations as people read them in messages: "45s", "2m30s", "1h5m".
+// Durations as people read them in messages: "45s", "2m30s", "1h5m"; and as they write
+// them in flags and pxectl.yaml: "90s", "30m", "2h".
+
+/** parseDurationMs reads "90s", "30m" or "2h"; undefined for anything else. */
+export function parseDurationMs(text: string): number | undefined {
+  const m = /^(\d+)(s|m|h)$/.exec(text.trim());
+  return m ? Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[m[2] as "s" | "m" | "h"] : undefined;
+}
 
 /** formatDuration shows ms rounded to seconds (or ms below one second). */
 export function formatDuration(ms: number): string {

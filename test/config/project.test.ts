@@ -31,7 +31,7 @@ describe("pxectl.yaml", () => {
 
   it.each([
     ["an unknown key, with the key it was meant to be", "name: demo\nsakuracloud:\n  zoen: is1a\n", ['3:3 sakuracloud.zoen unknown key "zoen"; did you mean "zone"?']],
-    ["an unknown top-level key, listing the allowed ones when nothing is close", "name: demo\nwidgets: 3\n", ['2:1 widgets unknown key "widgets"; expected one of: name, provider, sakuracloud, host, network, matchbox, assets, profiles, variables, nodes, tls']],
+    ["an unknown top-level key, listing the allowed ones when nothing is close", "name: demo\nwidgets: 3\n", ['2:1 widgets unknown key "widgets"; expected one of: name, provider, sakuracloud, host, network, matchbox, assets, profiles, variables, nodes, tls, waits']],
     ["a wrong type", "name: demo\nmatchbox:\n  http_port: eighty\n", ['3:14 matchbox.http_port must be an integer (got "eighty")']],
     ["a value outside an enum, with a guess", "name: demo\nnetwork:\n  dhcp: ful\n", ['3:9 network.dhcp must be one of full, proxy (got "ful"); did you mean "full"?']],
     ["a pattern mismatch, saying what is expected", "name: demo\nnetwork:\n  address: 192.168.0.1\n", ['3:12 network.address invalid value "192.168.0.1": expected the host\'s address on the switch with its prefix length, such as 192.168.0.1/24']],

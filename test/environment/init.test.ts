@@ -2,6 +2,7 @@
 // sshd in a network namespace standing in for the host (its NIC 1 has the MAC the test
 // server gives the first server's second NIC), the installer under --root.
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STARTER_FILES } from "../../src/project/starter";
@@ -142,6 +143,38 @@ describe("pxectl init with Debian 12 as the host's archive", () => {
       await sakura.close();
     }
   }, 120_000);
+});
+
+describe("pxectl init's waits", () => {
+  /** closedPort is a loopback port nothing listens on: SSH is refused at once, as on a host still booting. */
+  async function closedPort(): Promise<number> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+  }
+
+  it.each([
+    ["--ssh-wait 2m", ["--ssh-wait", "2m"], "", "2m"],
+    ["waits.ssh in pxectl.yaml", [], "waits:\n  ssh: 90s\n", "1m30s"],
+  ])("waits for SSH as long as %s says, printing a line every 30 s off a terminal", async (_what, argv, yaml, limit) => {
+    const sakura = await startSakuraTestServer();
+    try {
+      const port = await closedPort();
+      const p = testProject(host, sakura, { ssh: { address: "127.0.0.1", port } });
+      if (yaml) writeFileSync(join(p.cwd, "pxectl.yaml"), readFileSync(join(p.cwd, "pxectl.yaml"), "utf8") + yaml);
+      const r = await p.pxectl([...p.initArgv, ...argv]);
+      expect(r.exitCode, r.stderr).toBe(7);
+      expect(r.stderr).toMatch(new RegExp(`timed out after ${limit}\\d*s? waiting for SSH on 127\\.0\\.0\\.1:${port}`));
+      const progress = r.stderr.split("\n").filter((l) => l.includes(`waiting for SSH on 127.0.0.1:${port} (`));
+      expect(progress.length).toBeGreaterThanOrEqual(2);
+      expect(progress.length).toBeLessThanOrEqual(5); // one every 30 s, not one per attempt
+      expect(progress[0]).toContain(`of ${limit}; init --ssh-wait or waits.ssh sets it)`);
+    } finally {
+      await sakura.close();
+    }
+  }, 60_000);
 });
 
 describe("the local-boot answer", () => {

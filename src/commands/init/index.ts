@@ -1,6 +1,7 @@
 // pxectl init: build the environment (cloud resources, certificates, matchbox + dnsmasq).
 import { Option } from "commander";
 import type { Registrar } from "../../cli/command";
+import { durationOption } from "../duration-option";
 import type { InitOptions } from "./init";
 
 const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(",").filter(Boolean)];
@@ -19,6 +20,8 @@ export const register: Registrar = (program, runner) => {
     .option("--ssh-user <user>", "SSH user on the existing host, for a new pxectl.yaml")
     .option("--ssh-key <file>", "private key for the host (default: host.ssh_key, or one pxectl generates)")
     .option("--matchbox-binary <file>", "upload this matchbox binary instead of downloading the release on the host")
+    .addOption(durationOption("--ssh-wait <duration>", "how long a fresh host may take to answer SSH, e.g. 10m (default: waits.ssh of pxectl.yaml, 5m)"))
+    .addOption(durationOption("--cloud-wait <duration>", "how long each SakuraCloud disk copy or power change may take (default: waits.cloud, 20m)"))
     .option("--skip-assets", "do not mirror Flatcar now (later: pxectl assets prefetch)")
     .option("--root <dir>", "install under this folder on the host instead of / (for tests and images; nothing is started)")
     .option("--profile <name>", "usacloud profile with the API key")

@@ -16,10 +16,14 @@ import { tlsPaths } from "../../pki";
 import { loadDesired } from "../../project";
 import { writeStarterProject } from "../../project/starter";
 import { renderFields } from "../../output/table";
+import { parseDurationMs } from "../../wait/duration";
 import { type InitFlags, projectFileFromAnswers, refuseContradictions } from "./answers";
 
 export interface InitOptions extends InitFlags, CloudFlags {
   sshKey?: string;
+  /** --ssh-wait and --cloud-wait, in ms; pxectl.yaml's waits otherwise. */
+  sshWait?: number;
+  cloudWait?: number;
   matchboxBinary?: string;
   skipAssets?: boolean;
   root?: string;
@@ -97,6 +101,7 @@ export async function run(options: InitOptions, ctx: Context): Promise<CommandRe
     root: options.root,
     flatcar: await flatcarAssets(project, ctx.display(project.path)),
     skipAssets: Boolean(options.skipAssets),
+    sshWaitMs: options.sshWait ?? parseDurationMs(config.waits.ssh),
   };
   await checkBeforeBilling(ctx, host);
   ctx.defer(() => host.host?.close());
@@ -130,6 +135,7 @@ export async function run(options: InitOptions, ctx: Context): Promise<CommandRe
       clock: ctx.clock,
       signal: ctx.signal,
       allowFrom,
+      timing: { timeoutMs: options.cloudWait ?? parseDurationMs(config.waits.cloud) },
       get sshPublicKey() {
         return publicKey; // set by the operator-key step, which runs first
       },

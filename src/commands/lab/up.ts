@@ -4,7 +4,9 @@ import type { Context } from "../../cli/context";
 import { UsageError } from "../../core/errors";
 import { statePaths } from "../../config/state";
 import { ensureInstallerOs } from "../../lab/installer-os";
-import { ensureLabTls, labNamespace, startLab, stopLab } from "../../lab/lab";
+import { ensureLabTls, labNamespace, labServices, startLab, stopLab } from "../../lab/lab";
+import { namespaceExists } from "../../lab/network";
+import type { LabRecord } from "../../lab/state";
 import { checkLabPrerequisites } from "../../lab/prerequisites";
 import { findLabMatchbox } from "../../lab/matchbox";
 import { labOf } from "../../lab/state";
@@ -13,7 +15,7 @@ import { builtFile, selfCommand } from "../../lab/self";
 import type { Accel, Firmware } from "../../lab/vm";
 import { tlsPaths } from "../../pki";
 import { hostSettings } from "../../remote/installer";
-import { bootAll, push } from "../../project";
+import { convergeVms, push } from "../../project";
 
 export interface UpOptions {
   matchboxBinary?: string;
@@ -29,10 +31,20 @@ export interface UpResult {
   grpcEndpoint: string;
   httpEndpoint: string;
   projectWritten: boolean;
+  /** The lab was up already and kept. */
+  reused: boolean;
   vms: Array<{ name: string; mac: string }>;
+  /** VMs that were running and were kept as they were. */
+  kept: string[];
 }
 
-/** run starts the lab (writing a lab project first in an empty folder) and boots --vms VMs. */
+/** labIsUp tells a lab whose namespace and programs all still run. */
+async function labIsUp(lab: LabRecord): Promise<boolean> {
+  if (!(await namespaceExists(lab.namespace).catch(() => false))) return false;
+  return (await labServices(lab)).filter((s) => !s.name.startsWith("vm ")).every((s) => s.running);
+}
+
+/** run starts the lab (writing a lab project first in an empty folder), or keeps the one up, and makes --vms VMs run. */
 export async function run(o: UpOptions, ctx: Context): Promise<CommandResult<UpResult>> {
   await checkLabPrerequisites({ env: ctx.env, uid: process.getuid?.() ?? 0, firmwares: [o.firmware] });
   const projectWritten = await writeLabProject(ctx.configPath, labNamespace);
@@ -56,30 +68,43 @@ export async function run(o: UpOptions, ctx: Context): Promise<CommandResult<UpR
   if (matchbox.note) ctx.out.warn(matchbox.note);
   const matchboxBinary = matchbox.path;
   const store = await ctx.writeState();
-  if (labOf(store.state)) await ctx.out.step("stopping the earlier lab", () => stopLab(store));
+  // a lab already up is kept, with its running VMs: lab up run again converges, it does not restart
+  const earlier = labOf(store.state);
+  const reuse = earlier !== undefined && typeof store.state.matchbox?.grpc_endpoint === "string" && (await labIsUp(earlier));
+  if (earlier && !reuse) await ctx.out.step("stopping the earlier lab, which is not whole", () => stopLab(store));
   let done = false;
   ctx.defer(async () => {
     // a lab that failed to come up is taken down whole: the next lab up starts clean
-    if (!done && labOf(store.state)) await stopLab(store).catch(() => undefined);
+    if (!done && !reuse && labOf(store.state)) await stopLab(store).catch(() => undefined);
   });
 
-  const installerOs = await ctx.out.step("building the lab OS (once)", (h) => ensureInstallerOs(cacheDir, (t) => h.update(t)));
-  const tls = tlsPaths(statePaths(ctx.stateDir).tls);
-  await ensureLabTls(tls, config, settings, new Date(ctx.clock.now()));
-  const endpoint = await ctx.out.step(`starting the lab in network namespace ${labNamespace(config.name)}`, (h) =>
-    startLab({ store, config, settings, stateDir: ctx.stateDir, tls, installerOs, matchboxBinary, self: selfCommand(), clock: ctx.clock, progress: (t) => h.update(t) }),
-  );
+  let endpoint: string;
+  if (reuse) {
+    endpoint = store.state.matchbox.grpc_endpoint as string;
+    ctx.out.info(`the lab is up already (network namespace ${earlier.namespace}): keeping it and its running VMs`);
+  } else {
+    const installerOs = await ctx.out.step("building the lab OS (once)", (h) => ensureInstallerOs(cacheDir, (t) => h.update(t)));
+    ctx.signal.throwIfAborted();
+    const tls = tlsPaths(statePaths(ctx.stateDir).tls);
+    await ensureLabTls(tls, config, settings, new Date(ctx.clock.now()));
+    endpoint = await ctx.out.step(`starting the lab in network namespace ${labNamespace(config.name)}`, (h) =>
+      startLab({ store, config, settings, stateDir: ctx.stateDir, tls, installerOs, matchboxBinary, self: selfCommand(), clock: ctx.clock, progress: (t) => h.update(t) }),
+    );
+    ctx.signal.throwIfAborted();
+  }
   await push({ prune: false }, ctx);
-  const vms = o.vms > 0 ? await bootAll(ctx, store, config, o) : [];
+  const vms = await convergeVms(ctx, store, config, o);
+  if (vms.extra.length > 0) ctx.out.warn(`${vms.extra.join(", ")} ${vms.extra.length === 1 ? "is a lab node" : "are lab nodes"} beyond --vms ${o.vms}, left without a VM (pxectl lab boot MAC starts one, pxectl node remove NAME forgets it)`);
   done = true;
   const lab = labOf(store.state)!;
+  const all = [...vms.kept, ...vms.booted, ...vms.added];
   return {
-    value: { namespace: lab.namespace, grpcEndpoint: endpoint, httpEndpoint: `http://${lab.address}:${settings.matchbox.httpPort}`, projectWritten, vms },
+    value: { namespace: lab.namespace, grpcEndpoint: endpoint, httpEndpoint: `http://${lab.address}:${settings.matchbox.httpPort}`, projectWritten, reused: reuse, vms: all, kept: vms.kept.map((v) => v.name) },
     render: (v, s) =>
       [
         ...(v.projectWritten ? [`wrote ${ctx.display(ctx.configPath)} and ${ctx.display(join(dirname(ctx.configPath), "profiles"))}/ (provider: lab)`] : []),
         `${s.green("✓")} lab up in network namespace ${v.namespace}: matchbox gRPC ${v.grpcEndpoint}, HTTP ${v.httpEndpoint}`,
-        ...v.vms.map((vm) => `  booting ${vm.name} (${vm.mac})`),
+        ...v.vms.map((vm) => `  ${v.kept.includes(vm.name) ? "running" : "booting"} ${vm.name} (${vm.mac})`),
         v.vms.length > 0 ? "follow them: pxectl watch" : "add machines: pxectl node add --mac 52:54:00:70:78:01 && pxectl lab boot 52:54:00:70:78:01",
       ].join("\n"),
   };

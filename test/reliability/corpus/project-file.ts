@@ -26,6 +26,7 @@ export const projectFileCases: BadInput[] = [
   },
   { name: "pxectl.yaml: --config names a folder, for init", argv: ["-c", "profiles", "init", "--yes"], exitCode: 3, says: "profiles: is a folder" },
   config("empty", "", "empty"),
+  config("waits.ssh in words", "name: demo\nwaits:\n  ssh: 5 minutes\n", 'pxectl.yaml:3:8: waits.ssh: invalid value "5 minutes": expected a duration such as 90s'),
   // a syntax error says how to fix it, and a bad value beyond the schema says where it is
   config("unclosed quote, with a hint", 'name: "demo\n', /pxectl\.yaml:2:1: invalid YAML: Missing closing "quote\nhint: close the quote/),
   config("a tab, with a hint", "name: demo\nsakuracloud:\n\tzone: is1a\n", /\nhint: YAML indents with spaces only/),
