@@ -184,7 +184,10 @@ function logLines(side: Side, from: number): string[] {
     let j = i;
     while (j < lines.length && lines[j]!.includes("ignoring unparseable MAC address")) j++;
     if (j === i) out.push(lines[i++]!);
-    else (out.push(...lines.slice(i, j).sort()), (i = j));
+    else {
+      out.push(...lines.slice(i, j).sort());
+      i = j;
+    }
   }
   return out;
 }
