@@ -108,6 +108,16 @@ export const defaultRunner: Runner = async (command, args) => {
   }
 };
 
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return false; // this process starts no build while another of its own runs
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
     () => true,
@@ -135,8 +145,12 @@ export async function ensureHostImage(o: { cacheDir: string; env?: NodeJS.Proces
     return { ...imageFiles(dir, recipe, (await readFile(versionFile, "utf8")).trim()), built: false };
   }
   await mkdir(root, { recursive: true });
-  // leftovers of interrupted builds (any recipe) are only ever partial: remove them
-  for (const name of await readdir(root)) if (name.includes(".partial-")) await rm(join(root, name), { recursive: true, force: true });
+  // leftovers of interrupted builds (any recipe) are only ever partial: remove them, but not
+  // a build another process (a parallel test) is still running
+  for (const name of await readdir(root)) {
+    const pid = Number(/\.partial-(\d+)$/.exec(name)?.[1]);
+    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) await rm(join(root, name), { recursive: true, force: true });
+  }
   const work = join(root, `${recipe}.partial-${process.pid}`);
   await mkdir(work, { recursive: true });
   try {
@@ -167,7 +181,13 @@ export async function ensureHostImage(o: { cacheDir: string; env?: NodeJS.Proces
     await rm(tree, { recursive: true, force: true });
     await writeFile(join(work, "recipe.json"), hostImageRecipe());
     await writeFile(join(work, "kernel-version"), `${kernelVersion}\n`);
-    await rename(work, dir);
+    try {
+      await rename(work, dir);
+    } catch (e) {
+      // a parallel build of the same recipe finished first: use it
+      if (!(await exists(versionFile))) throw e;
+      await rm(work, { recursive: true, force: true });
+    }
     return { ...imageFiles(dir, recipe, kernelVersion), built: true };
   } catch (e) {
     await rm(work, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // The host image's cache, with the build's programs replaced by a runner that makes what
 // mmdebstrap and mke2fs would (the real build runs in host-vm.test.ts): built once, reused
 // after, and an interrupted build never taken for a finished one.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -46,10 +46,13 @@ describe("the host image cache", () => {
     const cacheDir = tempDir();
     await expect(ensureHostImage({ cacheDir, run: fakeBuild({ failAt: "mke2fs" }).run })).rejects.toThrow("mke2fs failed");
     expect(readdirSync(join(cacheDir, "host-image"))).toEqual([]);
-    // a build killed midway leaves its temporary folder: the next build removes it
-    mkdirSync(join(cacheDir, "host-image", "0123456789abcdef.partial-99999", "tree"), { recursive: true });
+    // a build killed midway leaves its temporary folder: the next build removes it, but not one
+    // a live process (here: the test runner's parent) is still making
+    const dead = spawnSync("true").pid!;
+    mkdirSync(join(cacheDir, "host-image", `0123456789abcdef.partial-${dead}`, "tree"), { recursive: true });
+    mkdirSync(join(cacheDir, "host-image", `0123456789abcdef.partial-${process.ppid}`, "tree"), { recursive: true });
     const built = await ensureHostImage({ cacheDir, run: fakeBuild().run });
-    expect(readdirSync(join(cacheDir, "host-image"))).toEqual([built.recipe]);
+    expect(readdirSync(join(cacheDir, "host-image")).sort()).toEqual([built.recipe, `0123456789abcdef.partial-${process.ppid}`].sort());
   });
 
   it("names its build after a recipe holding everything the installer would install", () => {
