@@ -154,7 +154,7 @@ export function parseGroupFile(data: string): StoredGroup {
   const normalized = normalizeSelector(selector);
   if (!normalized) {
     const bad = Object.entries(selector).find(([k]) => k.toLowerCase() === "mac")![1];
-    throw new GoError(`address ${bad}: invalid MAC address`);
+    throw new GoError(`${bad === "" ? "" : `address ${bad}: `}invalid MAC address`); // Go's AddrError names no empty address
   }
   return {
     id: decodeString(lookup(raw, "id"), "id"),
