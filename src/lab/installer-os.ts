@@ -73,7 +73,10 @@ async function kernelPackage(): Promise<string> {
 const initScript = () => initTemplate.replaceAll("{{modules}}", VIRTIO_MODULES.join(" ")).replaceAll("{{configOffsetMiB}}", String(CONFIG_OFFSET_MIB));
 
 /** ensureInstallerOs builds (once per version of /init) the kernel, initrd and install image under cacheDir. */
-export async function ensureInstallerOs(cacheDir: string, progress: (t: string) => void = () => undefined): Promise<InstallerOs> {
+export async function ensureInstallerOs(cacheDir: string, report: (t: string) => void = () => undefined, signal?: AbortSignal): Promise<InstallerOs> {
+  // Ctrl-C is checked at each stage: a build cut short leaves only its work folder, removed below
+  const progress = (t: string) => (signal?.throwIfAborted(), report(t));
+  signal?.throwIfAborted();
   const init = initScript();
   const build = createHash("sha256").update(BUILD_VERSION).update(init).update(udhcpcScript).update(SYSLINUX_CFG).digest("hex").slice(0, 12);
   const dir = join(cacheDir, build);
@@ -83,36 +86,45 @@ export async function ensureInstallerOs(cacheDir: string, progress: (t: string) 
 
   const work = `${dir}.build-${process.pid}`;
   await rm(work, { recursive: true, force: true });
-  await mkdir(join(work, "deb"), { recursive: true });
-  const kernelVersion = await unpackKernel(cacheDir, work, progress);
-  progress("building the initrd");
-  const root = join(work, "initrd");
-  for (const d of ["bin", "etc", "lib/modules"]) await mkdir(join(root, d), { recursive: true });
-  await copyFile("/bin/busybox", join(root, "bin/busybox")).catch((e: unknown) => {
-    throw new LabError("/bin/busybox is missing", { hint: "apt-get install busybox-static", cause: e });
-  });
-  const modules = (await sh("find", [join(work, "root/lib/modules", kernelVersion), "-name", "*.ko"])).split("\n").filter(Boolean);
-  for (const m of VIRTIO_MODULES) {
-    const file = modules.find((p) => p.endsWith(`/${m}.ko`));
-    if (file) await copyFile(file, join(root, "lib/modules", `${m}.ko`));
+  try {
+    return await buildIn(work);
+  } catch (e) {
+    await rm(work, { recursive: true, force: true });
+    throw e;
   }
-  await writeFile(join(root, "init"), init, { mode: 0o755 });
-  await writeFile(join(root, "etc/udhcpc.script"), udhcpcScript, { mode: 0o755 });
-  await chmod(join(root, "init"), 0o755);
-  const out = join(work, "out");
-  await mkdir(out);
-  await copyFile(join(work, "root/boot", `vmlinuz-${kernelVersion}`), join(out, "vmlinuz"));
-  await sh("sh", ["-c", `cd "${root}" && find . | cpio -o -H newc --quiet | gzip -9 > "${join(out, "initrd.img")}"`]);
 
-  progress("building the install image");
-  const image = join(out, IMAGE_NAME);
-  await writeFile(join(work, "syslinux.cfg"), SYSLINUX_CFG);
-  await buildBootDisk(image, join(out, "vmlinuz"), join(out, "initrd.img"), join(work, "syslinux.cfg"));
-  await writeFile(join(out, "kernel-version"), kernelVersion + "\n");
-  await rm(dir, { recursive: true, force: true });
-  await rename(out, dir);
-  await rm(work, { recursive: true, force: true });
-  return { ...os, kernelVersion };
+  async function buildIn(work: string): Promise<InstallerOs> {
+    await mkdir(join(work, "deb"), { recursive: true });
+    const kernelVersion = await unpackKernel(cacheDir, work, progress);
+    progress("building the initrd");
+    const root = join(work, "initrd");
+    for (const d of ["bin", "etc", "lib/modules"]) await mkdir(join(root, d), { recursive: true });
+    await copyFile("/bin/busybox", join(root, "bin/busybox")).catch((e: unknown) => {
+      throw new LabError("/bin/busybox is missing", { hint: "apt-get install busybox-static", cause: e });
+    });
+    const modules = (await sh("find", [join(work, "root/lib/modules", kernelVersion), "-name", "*.ko"])).split("\n").filter(Boolean);
+    for (const m of VIRTIO_MODULES) {
+      const file = modules.find((p) => p.endsWith(`/${m}.ko`));
+      if (file) await copyFile(file, join(root, "lib/modules", `${m}.ko`));
+    }
+    await writeFile(join(root, "init"), init, { mode: 0o755 });
+    await writeFile(join(root, "etc/udhcpc.script"), udhcpcScript, { mode: 0o755 });
+    await chmod(join(root, "init"), 0o755);
+    const out = join(work, "out");
+    await mkdir(out);
+    await copyFile(join(work, "root/boot", `vmlinuz-${kernelVersion}`), join(out, "vmlinuz"));
+    await sh("sh", ["-c", `cd "${root}" && find . | cpio -o -H newc --quiet | gzip -9 > "${join(out, "initrd.img")}"`]);
+
+    progress("building the install image");
+    const image = join(out, IMAGE_NAME);
+    await writeFile(join(work, "syslinux.cfg"), SYSLINUX_CFG);
+    await buildBootDisk(image, join(out, "vmlinuz"), join(out, "initrd.img"), join(work, "syslinux.cfg"));
+    await writeFile(join(out, "kernel-version"), kernelVersion + "\n");
+    await rm(dir, { recursive: true, force: true });
+    await rename(out, dir);
+    await rm(work, { recursive: true, force: true });
+    return { ...os, kernelVersion };
+  }
 }
 
 /** BUILD_VERSION changes whenever the way the files are built changes: the cache key includes it. */
