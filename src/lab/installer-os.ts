@@ -112,7 +112,10 @@ export async function removeAbandonedBuilds(cacheDir: string): Promise<string[]>
 }
 
 /** ensureInstallerOs builds (once per version of /init) the kernel, initrd and install image under cacheDir. */
-export async function ensureInstallerOs(cacheDir: string, progress: (t: string) => void = () => undefined): Promise<InstallerOs> {
+export async function ensureInstallerOs(cacheDir: string, report: (t: string) => void = () => undefined, signal?: AbortSignal): Promise<InstallerOs> {
+  // Ctrl-C is checked at each stage: a build cut short leaves only its work folder, removed below
+  const progress = (t: string) => (signal?.throwIfAborted(), report(t));
+  signal?.throwIfAborted();
   await removeAbandonedBuilds(cacheDir);
   const dir = join(cacheDir, installerOsBuild());
   const os = { kernel: join(dir, "vmlinuz"), initrd: join(dir, "initrd.img"), image: join(dir, IMAGE_NAME) };
@@ -144,13 +147,6 @@ async function build(cacheDir: string, dir: string, work: string, progress: (t: 
     const file = modules.find((p) => p.endsWith(`/${m}.ko`));
     if (file) await copyFile(file, join(root, "lib/modules", `${m}.ko`));
   }
-  await writeFile(join(root, "init"), init, { mode: 0o755 });
-  await writeFile(join(root, "etc/udhcpc.script"), udhcpcScript, { mode: 0o755 });
-  await chmod(join(root, "init"), 0o755);
-  const out = join(work, "out");
-  await mkdir(out);
-  await copyFile(join(work, "root/boot", `vmlinuz-${kernelVersion}`), join(out, "vmlinuz"));
-  await sh("sh", ["-c", `cd "${root}" && find . | cpio -o -H newc --quiet | gzip -9 > "${join(out, "initrd.img")}"`]);
 
   progress("building the install image");
   const image = join(out, IMAGE_NAME);

@@ -44,6 +44,8 @@ export interface LabInputs {
   self: readonly string[];
   clock: Clock;
   progress: (text: string) => void;
+  /** Ctrl-C: checked before each part starts and while waiting, so the lab stops starting at once. */
+  signal?: AbortSignal;
 }
 
 /** labDnsmasqConfig is the config pxectl renders for a real host, with its paths moved into the lab folder. */
@@ -75,10 +77,11 @@ async function record(store: StateStore, change: (lab: LabRecord) => void): Prom
   });
 }
 
-async function waitFor<T>(what: string, clock: Clock, timeoutMs: number, attempt: () => Promise<T | undefined>, log?: string): Promise<T> {
+async function waitFor<T>(what: string, clock: Clock, timeoutMs: number, attempt: () => Promise<T | undefined>, log?: string, signal?: AbortSignal): Promise<T> {
   const deadline = clock.now() + timeoutMs;
   let last: unknown;
   while (clock.now() < deadline) {
+    signal?.throwIfAborted();
     try {
       const value = await attempt();
       if (value !== undefined) return value;
@@ -102,7 +105,9 @@ async function startService(i: LabInputs, name: LabService, command: readonly st
 }
 
 /** startLab makes the namespace and starts dnsmasq, matchbox and the gRPC relays; it returns the gRPC endpoint. */
-export async function startLab(i: LabInputs): Promise<string> {
+export async function startLab(inputs: LabInputs): Promise<string> {
+  const i = { ...inputs, progress: (text: string) => (inputs.signal?.throwIfAborted(), inputs.progress(text)) };
+  i.signal?.throwIfAborted();
   const dir = join(i.stateDir, "lab");
   const paths = labPaths(dir);
   const namespace = labNamespace(i.config.name);
@@ -151,7 +156,7 @@ export async function startLab(i: LabInputs): Promise<string> {
   i.progress("gRPC relay");
   await startService(i, "relay-inside", [...i.self, "lab", "relay", "--from", `unix:${paths.grpcSocket}`, "--to", `tcp:${address}:${grpcPort}`], paths.relayLog, true);
   await startService(i, "relay-outside", [...i.self, "lab", "relay", "--from", "tcp:127.0.0.1:0", "--to", `unix:${paths.grpcSocket}`, "--port-file", paths.grpcPort], paths.relayLog, false);
-  const port = await waitFor("the gRPC relay", i.clock, 15_000, async () => (await readFile(paths.grpcPort, "utf8").catch(() => "")).trim() || undefined, paths.relayLog);
+  const port = await waitFor("the gRPC relay", i.clock, 15_000, async () => (await readFile(paths.grpcPort, "utf8").catch(() => "")).trim() || undefined, paths.relayLog, i.signal);
   const endpoint = `127.0.0.1:${port}`;
   await i.store.update((s) => void (s.matchbox = { grpc_endpoint: endpoint, http_endpoint: `http://${address}:${httpPort}` }));
 
@@ -164,7 +169,7 @@ export async function startLab(i: LabInputs): Promise<string> {
     } finally {
       api.close();
     }
-  }, paths.matchboxLog);
+  }, paths.matchboxLog, i.signal);
   return endpoint;
 }
 

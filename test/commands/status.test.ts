@@ -46,7 +46,7 @@ describe("pxectl status before the environment is built", () => {
 
   it("fails the config check on an invalid pxectl.yaml, located, and skips the rest", async () => {
     const s = await status({ "pxectl.yaml": "name: demo\nnetwork:\n  address: 192.168.0.0/24\n" });
-    expect(s.byName.config).toMatchObject({ status: "fail", detail: "pxectl.yaml: network.address: 192.168.0.0 is the network's own address, not a host address in 192.168.0.0/24" });
+    expect(s.byName.config).toMatchObject({ status: "fail", detail: "pxectl.yaml:3:12: network.address: 192.168.0.0 is the network's own address, not a host address in 192.168.0.0/24" });
     expect(Object.values(s.byName).filter((c) => c.status !== "skip").map((c) => c.name)).toEqual(["config"]);
   });
 });

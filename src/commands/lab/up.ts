@@ -83,12 +83,12 @@ export async function run(o: UpOptions, ctx: Context): Promise<CommandResult<UpR
     endpoint = store.state.matchbox.grpc_endpoint as string;
     ctx.out.info(`the lab is up already (network namespace ${earlier.namespace}): keeping it and its running VMs`);
   } else {
-    const installerOs = await ctx.out.step("building the lab OS (once)", (h) => ensureInstallerOs(cacheDir, (t) => h.update(t)));
+    const installerOs = await ctx.out.step("building the lab OS (once)", (h) => ensureInstallerOs(cacheDir, (t) => h.update(t), ctx.signal));
     ctx.signal.throwIfAborted();
     const tls = tlsPaths(statePaths(ctx.stateDir).tls);
     await ensureLabTls(tls, config, settings, new Date(ctx.clock.now()));
     endpoint = await ctx.out.step(`starting the lab in network namespace ${labNamespace(config.name)}`, (h) =>
-      startLab({ store, config, settings, stateDir: ctx.stateDir, tls, installerOs, matchboxBinary, self: selfCommand(), clock: ctx.clock, progress: (t) => h.update(t) }),
+      startLab({ store, config, settings, stateDir: ctx.stateDir, tls, installerOs, matchboxBinary, self: selfCommand(), clock: ctx.clock, progress: (t) => h.update(t), signal: ctx.signal }),
     );
     ctx.signal.throwIfAborted();
   }
