@@ -147,6 +147,13 @@ async function build(cacheDir: string, dir: string, work: string, progress: (t: 
     const file = modules.find((p) => p.endsWith(`/${m}.ko`));
     if (file) await copyFile(file, join(root, "lib/modules", `${m}.ko`));
   }
+  await writeFile(join(root, "init"), init, { mode: 0o755 });
+  await writeFile(join(root, "etc/udhcpc.script"), udhcpcScript, { mode: 0o755 });
+  await chmod(join(root, "init"), 0o755);
+  const out = join(work, "out");
+  await mkdir(out);
+  await copyFile(join(work, "root/boot", `vmlinuz-${kernelVersion}`), join(out, "vmlinuz"));
+  await sh("sh", ["-c", `cd "${root}" && find . | cpio -o -H newc --quiet | gzip -9 > "${join(out, "initrd.img")}"`]);
 
   progress("building the install image");
   const image = join(out, IMAGE_NAME);

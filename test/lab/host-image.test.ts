@@ -48,7 +48,7 @@ describe("the host image cache", () => {
     expect(readdirSync(join(cacheDir, "host-image"))).toEqual([]);
     // a build killed midway leaves its temporary folder: the next build removes it, but not one
     // a live process (here: the test runner's parent) is still making
-    const dead = spawnSync("true").pid!;
+    const dead = spawnSync("true").pid;
     mkdirSync(join(cacheDir, "host-image", `0123456789abcdef.partial-${dead}`, "tree"), { recursive: true });
     mkdirSync(join(cacheDir, "host-image", `0123456789abcdef.partial-${process.ppid}`, "tree"), { recursive: true });
     const built = await ensureHostImage({ cacheDir, run: fakeBuild().run });
