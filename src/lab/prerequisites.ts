@@ -16,6 +16,12 @@ const PROGRAMS: ReadonlyArray<[string, string]> = [
   ["syslinux", "syslinux"],
   ["mcopy", "mtools"],
 ];
+/** BMC_PROGRAMS are what lab up --bmc needs besides: the BMC simulator and the IPMI client. */
+const BMC_PROGRAMS: ReadonlyArray<[string, string]> = [
+  ["ipmi_sim", "openipmi"],
+  ["ipmitool", "ipmitool"],
+  ["ss", "iproute2"],
+];
 const FILES: ReadonlyArray<[string, string]> = [
   ["/bin/busybox", "busybox-static"],
   ["/usr/lib/ipxe/undionly.kpxe", "ipxe"],
@@ -35,11 +41,11 @@ async function onPath(command: string, path: string): Promise<boolean> {
 }
 
 /** checkLabPrerequisites throws one LabError naming everything missing. */
-export async function checkLabPrerequisites(o: { env: NodeJS.ProcessEnv; uid: number; firmwares: readonly Firmware[] }): Promise<void> {
+export async function checkLabPrerequisites(o: { env: NodeJS.ProcessEnv; uid: number; firmwares: readonly Firmware[]; bmc?: boolean }): Promise<void> {
   const path = o.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin";
   const missing: string[] = [];
   const packages = new Set<string>();
-  for (const [command, pkg] of PROGRAMS) {
+  for (const [command, pkg] of [...PROGRAMS, ...(o.bmc ? BMC_PROGRAMS : [])]) {
     if (await onPath(command, path)) continue;
     missing.push(command);
     packages.add(pkg);

@@ -3,7 +3,11 @@ import type { Context } from "../../cli/context";
 import { parseMac } from "../../core/mac";
 import type { ProjectConfig } from "../../config/project";
 import type { StateStore } from "../../config/state";
+import { writeBmcPassword } from "../../bmc";
+import { LAB_BMC_FIRST_PORT, LAB_BMC_USER, labBmcPassword, startBmcVm } from "../../lab/bmc";
 import { bootVm } from "../../lab/lab";
+import { labOf } from "../../lab/state";
+import { powerNodes } from "../../nodes/bmc";
 import { checkLabPrerequisites } from "../../lab/prerequisites";
 import type { Accel, Firmware } from "../../lab/vm";
 import { nextNames } from "../../nodes/register";
@@ -27,7 +31,7 @@ export interface BootedVm {
 const LAB_MAC_PREFIX = "52:54:00:70:78";
 
 /** bootAll registers `vms` new nodes with lab MACs, pushes their groups and boots them (lab up --vms). */
-export async function bootAll(ctx: Context, store: StateStore, config: ProjectConfig, o: { vms: number; firmware: Firmware; accel: Accel; memory: number }): Promise<BootedVm[]> {
+export async function bootAll(ctx: Context, store: StateStore, config: ProjectConfig, o: { vms: number; firmware: Firmware; accel: Accel; memory: number; bmc?: boolean }): Promise<BootedVm[]> {
   const taken = new Set(Object.values(store.state.nodes).map((n) => n.mac));
   const macs: string[] = [];
   for (let i = 1; macs.length < o.vms && i < 256; i++) {
@@ -36,9 +40,37 @@ export async function bootAll(ctx: Context, store: StateStore, config: ProjectCo
   }
   const names = nextNames(config.nodes.name_prefix, macs.length, store.state.nodes);
   const now = new Date(ctx.clock.now()).toISOString();
+  if (o.bmc) return bootWithBmcs(ctx, store, o, macs, names, now);
   await store.update((s) => names.forEach((name, i) => void (s.nodes[name] = { mac: macs[i]!, stage: "declared", created_at: now })));
   await push({ prune: false }, ctx);
   for (const [i, mac] of macs.entries()) await bootVm(store, { mac, name: names[i]!, firmware: o.firmware, accel: o.accel, memoryMB: o.memory, fresh: true });
+  return macs.map((mac, i) => ({ name: names[i]!, mac, registered: true }));
+}
+
+/**
+ * bootWithBmcs registers the VMs with their BMCs (ipmi_sim on the lab bridge, a password of
+ * their own in .pxectl/bmc/), starts the BMCs and powers the VMs on through them, as
+ * pxectl powers any machine with a BMC: ipmitool runs in the lab's namespace, the lab's "host".
+ */
+async function bootWithBmcs(ctx: Context, store: StateStore, o: { firmware: Firmware; accel: Accel; memory: number }, macs: string[], names: string[], now: string): Promise<BootedVm[]> {
+  const lab = labOf(store.state)!;
+  const taken = new Set(Object.values(lab.vms).flatMap((v) => (v.bmc ? [v.bmc.port] : [])));
+  const ports: number[] = [];
+  for (let port = LAB_BMC_FIRST_PORT + 1; ports.length < macs.length; port++) if (!taken.has(port)) ports.push(port);
+  const passwords = macs.map(() => labBmcPassword());
+  for (const [i, name] of names.entries()) {
+    ctx.out.redactor.add(passwords[i]);
+    await writeBmcPassword(ctx.stateDir, name, passwords[i]!);
+  }
+  await store.update((s) =>
+    names.forEach((name, i) => void (s.nodes[name] = { mac: macs[i]!, stage: "declared", created_at: now, bmc: { url: `ipmi://${lab.address}:${ports[i]}`, user: LAB_BMC_USER, via: "host" } })),
+  );
+  await push({ prune: false }, ctx);
+  for (const [i, mac] of macs.entries()) {
+    await startBmcVm(store, { spec: { name: names[i]!, mac, firmware: o.firmware, accel: o.accel, memoryMB: o.memory }, port: ports[i]!, user: LAB_BMC_USER, password: passwords[i]!, fresh: true });
+  }
+  const { failures } = await powerNodes(ctx, store, names, "on", { networkBootFirst: true });
+  if (failures[0]) throw failures[0];
   return macs.map((mac, i) => ({ name: names[i]!, mac, registered: true }));
 }
 

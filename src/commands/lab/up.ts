@@ -23,6 +23,8 @@ export interface UpOptions {
   accel: Accel;
   memory: number;
   cacheDir?: string;
+  /** Each VM gets a BMC (ipmi_sim) and is powered through it. */
+  bmc?: boolean;
 }
 
 export interface UpResult {
@@ -51,7 +53,8 @@ async function findMatchbox(given: string | undefined, env: NodeJS.ProcessEnv): 
 
 /** run starts the lab (writing a lab project first in an empty folder) and boots --vms VMs. */
 export async function run(o: UpOptions, ctx: Context): Promise<CommandResult<UpResult>> {
-  await checkLabPrerequisites({ env: ctx.env, uid: process.getuid?.() ?? 0, firmwares: [o.firmware] });
+  await checkLabPrerequisites({ env: ctx.env, uid: process.getuid?.() ?? 0, firmwares: [o.firmware], bmc: Boolean(o.bmc) });
+  if (o.bmc && o.vms === 0) throw new UsageError("--bmc gives the VMs a BMC: pass --vms N too", { hint: "sudo pxectl lab up --vms 2 --bmc" });
   const projectWritten = await writeLabProject(ctx.configPath, labNamespace);
   const project = await ctx.project();
   const { config } = project;
