@@ -15,6 +15,8 @@ export interface IpmiRun {
   stderr: string;
   /** Killed at the deadline: the BMC never answered. */
   timedOut: boolean;
+  /** How long the run took, for messages. */
+  ms?: number;
 }
 
 /** IpmiRunner runs ipmitool with a password it keeps off the command line. */
@@ -103,7 +105,8 @@ export const IPMI_DEADLINE_MS = 30_000;
 
 /** lanplusArgs are ipmitool's options for one BMC, without the password. */
 export function lanplusArgs(t: BmcTarget, command: readonly string[]): string[] {
-  return ["-I", "lanplus", "-H", t.host, "-p", String(t.port), "-U", t.user, "-C", String(t.cipher), "-N", String(IPMI_TIMEOUT_S), "-R", String(IPMI_RETRIES), "-v", ...command];
+  // OPERATOR is the least privilege that switches power and sets boot flags: an administrator account works too
+  return ["-I", "lanplus", "-H", t.host, "-p", String(t.port), "-U", t.user, "-L", "OPERATOR", "-C", String(t.cipher), "-N", String(IPMI_TIMEOUT_S), "-R", String(IPMI_RETRIES), "-v", ...command];
 }
 
 export type BmcFailure = "credentials" | "unreachable" | "refused";
@@ -120,7 +123,7 @@ export function classify(r: IpmiRun): BmcFailure | undefined {
 
 /** lastLine is ipmitool's last meaningful line, for a refusal's message. */
 function lastLine(r: IpmiRun): string {
-  const lines = `${r.stderr}\n${r.stdout}`.split("\n").map((l) => l.trim()).filter((l) => l && !/^Loading IANA PEN Registry/.test(l) && !/^Running Get /.test(l));
+  const lines = `${r.stderr}\n${r.stdout}`.split("\n").map((l) => l.trim()).filter((l) => l && !/^Loading IANA PEN Registry/.test(l) && !/^Running Get |^Discovered IPMB|^Get HPM\.x|^Invalid completion code received: Invalid command/.test(l));
   return lines.at(-1) ?? `exit code ${r.exitCode}`;
 }
 
@@ -130,10 +133,12 @@ export function bmcError(t: BmcTarget, command: readonly string[], r: IpmiRun, w
   switch (classify(r)) {
     case "credentials":
       return new RemoteError(`${who} refused user ${t.user}: wrong user name or password`, { hint: `set them again: pxectl node set ${t.node} --bmc-user USER (password from PXECTL_BMC_PASSWORD or --bmc-password-file)` });
-    case "unreachable":
-      return new TimeoutError(`${who} did not answer from ${where} (IPMI over LAN, ${r.timedOut ? `${IPMI_DEADLINE_MS / 1000} s deadline` : `${IPMI_RETRIES + 1} tries of ${IPMI_TIMEOUT_S} s`})`, {
-        hint: `check the address and that the BMC has IPMI over LAN enabled; ipmitool runs on ${where}: --bmc-via ${where === "this machine" ? "host" : "local"} with pxectl node set ${t.node} runs it elsewhere`,
+    case "unreachable": {
+      const waited = r.timedOut ? IPMI_DEADLINE_MS : (r.ms ?? (IPMI_RETRIES + 1) * IPMI_TIMEOUT_S * 1000);
+      return new TimeoutError(`${who} did not answer IPMI over LAN from ${where} (gave up after ${Math.round(waited / 1000)} s)`, {
+        hint: `check the address, that the BMC has IPMI over LAN enabled, and that ${where} reaches it; pxectl node set ${t.node} --bmc-via ${where === "this machine" ? "host" : "local"} runs ipmitool ${where === "this machine" ? "on the matchbox host" : "on this machine"}`,
       });
+    }
     default:
       return new RemoteError(`${who} refused "${command.join(" ")}": ${lastLine(r)}`, { hint: "the BMC may not support it, or the user may lack the operator or administrator privilege it needs" });
   }
@@ -141,7 +146,8 @@ export function bmcError(t: BmcTarget, command: readonly string[], r: IpmiRun, w
 
 /** ipmi runs one command against a node's BMC; a failure is the error bmcError names. */
 export async function ipmi(runner: IpmiRunner, t: BmcTarget, command: readonly string[], signal?: AbortSignal): Promise<string> {
+  const started = Date.now();
   const r = await runner.run(lanplusArgs(t, command), t.password, { timeoutMs: IPMI_DEADLINE_MS, signal });
-  if (classify(r)) throw bmcError(t, command, r, runner.where);
+  if (classify(r)) throw bmcError(t, command, { ...r, ms: Date.now() - started }, runner.where);
   return r.stdout;
 }

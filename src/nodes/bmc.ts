@@ -23,7 +23,7 @@ export class Runners {
     this.host ??= (async () => {
       // in the lab the matchbox host is the lab's network namespace on this machine
       const lab = labOf((await this.ctx.readState()).state);
-      if (lab) return localRunner(`the lab's namespace ${lab.namespace}`, inNamespace(lab.namespace, []));
+      if (lab) return localRunner(`the lab's network namespace ${lab.namespace}`, inNamespace(lab.namespace, []));
       return hostRunner(await connectRecordedHost(this.ctx));
     })();
     return this.host;

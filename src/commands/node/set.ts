@@ -43,7 +43,7 @@ export async function run(o: SetOptions, ctx: Context): Promise<CommandResult<Se
     value: { name: o.name, bmc },
     render: (v, s) =>
       v.bmc
-        ? `${s.green("✓")} node ${v.name}: BMC ${v.bmc.url} as ${v.bmc.user}, ipmitool runs on ${v.bmc.via === "local" ? "this machine" : "the matchbox host"}; password in ${ctx.display(`${ctx.stateDir}/bmc/${v.name}.password`)} (0600). Try: pxectl node power status ${v.name}`
+        ? `${s.green("✓")} node ${v.name}: BMC ${v.bmc.url} as ${v.bmc.user}, ipmitool runs ${v.bmc.via === "local" ? "on this machine" : "on the matchbox host (in a lab: in its network namespace)"}; password in ${ctx.display(`${ctx.stateDir}/bmc/${v.name}.password`)} (0600). Try: pxectl node power status ${v.name}`
         : `${s.green("✓")} node ${v.name} has no BMC now`,
   };
 }
