@@ -5,10 +5,11 @@ import type { Context } from "../cli/context";
 import { type PxeError, toPxeError } from "../core/errors";
 import { forEachLimit } from "../core/concurrency";
 import type { NodeRecord, StateStore } from "../config/state";
-import { type BmcRecord, type BmcTarget, type IpmiRunner, type PowerAction, type PowerOutcome, bootFromNetworkOnce, formatBmc, hostRunner, localRunner, parseBmcUrl, power, readBmcPassword } from "../bmc";
+import { type BmcRecord, type BmcTarget, type IpmiRunner, type PowerAction, type PowerOutcome, bootFromNetworkOnce, formatBmc, hostRunner, localRunner, parseBmcUrl, power, powerStatus, readBmcPassword } from "../bmc";
 import { connectRecordedHost } from "../environment/reach";
 import { inNamespace } from "../lab/network";
 import { labOf } from "../lab/state";
+import type { NodeSignal } from "../watch";
 
 /** bmcOf reads node.bmc from state. */
 export const bmcOf = (node: NodeRecord) => node.bmc as BmcRecord | undefined;
@@ -89,4 +90,24 @@ export async function powerNodes(
     }
   }, ctx.signal);
   return { results: names.map((n) => results.get(n)!), failures: names.flatMap((n) => failures.get(n) ?? []) };
+}
+
+/** pollBmcPower yields a power signal for watch whenever a BMC node's power changes (asked every intervalMs). */
+export async function* pollBmcPower(ctx: Context, nodes: ReadonlyArray<{ name: string; bmc: BmcRecord }>, o: { intervalMs?: number } = {}): AsyncGenerator<NodeSignal> {
+  const runners = new Runners(ctx);
+  const last = new Map<string, string>();
+  while (!ctx.signal.aborted) {
+    for (const n of nodes) {
+      try {
+        const state = await powerStatus(await runners.for(n.bmc), await bmcTarget(ctx, n.name, n.bmc), ctx.signal);
+        if (last.get(n.name) !== state) {
+          last.set(n.name, state);
+          yield { kind: "power", node: n.name, state, at: ctx.clock.now() };
+        }
+      } catch {
+        // a BMC that does not answer now may answer at the next poll: watch goes on from the logs
+      }
+    }
+    await ctx.clock.sleep(o.intervalMs ?? 15_000, ctx.signal).catch(() => undefined);
+  }
 }

@@ -1,6 +1,7 @@
 // pxectl watch, the command: the host's journal over SSH, cloud power and SSH readiness as
 // signals, one lifecycle per node; a live table on a terminal, JSON lines otherwise. An
 // installed node's install group is switched to local boot, so it does not reinstall.
+import type { BmcRecord } from "../../bmc";
 import type { CommandResult } from "../../cli/command";
 import type { Context } from "../../cli/context";
 import { StateError, UsageError } from "../../core/errors";
@@ -70,6 +71,12 @@ export async function run(o: WatchCommandOptions, ctx: Context): Promise<Command
     const { openCloud } = await import("../../environment/cloud-client");
     const api = await openCloud(ctx, project.config);
     signals.push(pollPower(api, cloudNodes.map((n) => ({ name: n.name, cloudId: n.cloudId })), { clock: ctx.clock, signal: ctx.signal }));
+  }
+  // machines with a BMC: their power, as their BMCs report it
+  const bmcNodes = Object.entries(state.nodes).flatMap(([name, n]) => (n.bmc && watched.includes(name) ? [{ name, bmc: n.bmc as BmcRecord }] : []));
+  if (bmcNodes.length > 0) {
+    const { pollBmcPower } = await import("../../nodes/bmc");
+    signals.push(pollBmcPower(ctx, bmcNodes));
   }
 
   // the install-loop guard: once the installer has the installed config, the node's next
