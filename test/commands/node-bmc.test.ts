@@ -56,6 +56,7 @@ describe.skipIf(skip)("nodes with a BMC (ipmi_sim)", () => {
     expect(sim.machinePid()).toBeUndefined();
     expect(existsProc(before!)).toBe(false);
     expect(JSON.parse((await run(["node", "list", "--no-leases", "-o", "json"])).stdout)).toMatchObject([{ name: "metal1", bmc: sim.url, power: "off" }]);
+    expect((await run(["node", "show", "metal1"])).stdout).toContain(`bmc:          ${sim.url} as admin, ipmitool on this machine\npower:        off at `);
 
     const on = await run(["node", "power", "on", "metal1"]);
     expect(on.exitCode, on.stderr).toBe(0);
