@@ -92,14 +92,18 @@ export async function powerNodes(
   return { results: names.map((n) => results.get(n)!), failures: names.flatMap((n) => failures.get(n) ?? []) };
 }
 
-/** pollBmcPower yields a power signal for watch whenever a BMC node's power changes (asked every intervalMs). */
-export async function* pollBmcPower(ctx: Context, nodes: ReadonlyArray<{ name: string; bmc: BmcRecord }>, o: { intervalMs?: number } = {}): AsyncGenerator<NodeSignal> {
+/**
+ * pollBmcPower yields a power signal for watch whenever a BMC node's power changes (asked every
+ * intervalMs) until signal aborts: it yields only on a change, so closing it needs the signal.
+ */
+export async function* pollBmcPower(ctx: Context, nodes: ReadonlyArray<{ name: string; bmc: BmcRecord }>, o: { signal: AbortSignal; intervalMs?: number }): AsyncGenerator<NodeSignal> {
   const runners = new Runners(ctx);
   const last = new Map<string, string>();
-  while (!ctx.signal.aborted) {
+  while (!o.signal.aborted) {
     for (const n of nodes) {
+      if (o.signal.aborted) return;
       try {
-        const state = await powerStatus(await runners.for(n.bmc), await bmcTarget(ctx, n.name, n.bmc), ctx.signal);
+        const state = await powerStatus(await runners.for(n.bmc), await bmcTarget(ctx, n.name, n.bmc), o.signal);
         if (last.get(n.name) !== state) {
           last.set(n.name, state);
           yield { kind: "power", node: n.name, state, at: ctx.clock.now() };
@@ -108,6 +112,6 @@ export async function* pollBmcPower(ctx: Context, nodes: ReadonlyArray<{ name: s
         // a BMC that does not answer now may answer at the next poll: watch goes on from the logs
       }
     }
-    await ctx.clock.sleep(o.intervalMs ?? 15_000, ctx.signal).catch(() => undefined);
+    await ctx.clock.sleep(o.intervalMs ?? 15_000, o.signal).catch(() => undefined);
   }
 }

@@ -74,9 +74,11 @@ export async function run(o: WatchCommandOptions, ctx: Context): Promise<Command
   }
   // machines with a BMC: their power, as their BMCs report it
   const bmcNodes = Object.entries(state.nodes).flatMap(([name, n]) => (n.bmc && watched.includes(name) ? [{ name, bmc: n.bmc as BmcRecord }] : []));
+  const polling = new AbortController();
+  ctx.defer(() => polling.abort()); // the poller waits between polls: it ends with the watch, not at its next change
   if (bmcNodes.length > 0) {
     const { pollBmcPower } = await import("../../nodes/bmc");
-    signals.push(pollBmcPower(ctx, bmcNodes));
+    signals.push(pollBmcPower(ctx, bmcNodes, { signal: AbortSignal.any([ctx.signal, polling.signal]) }));
   }
 
   // the install-loop guard: once the installer has the installed config, the node's next
@@ -119,6 +121,7 @@ export async function run(o: WatchCommandOptions, ctx: Context): Promise<Command
     { until: o.until, timeoutMs: o.timeout, ...(o.nodes.length > 0 ? { nodes: o.nodes } : {}), stuck: { stallMs: o.stall, failAfterMs: o.failAfter } },
     { clock: ctx.clock, observer, signal: ctx.signal },
   );
+  polling.abort();
   await guarding;
   const summary: WatchSummary = {
     outcome: result.outcome,
