@@ -216,8 +216,13 @@ export async function stopVm(store: StateStore, mac: string): Promise<void> {
   const lab = labOf(store.state);
   const vm = lab?.vms[mac];
   if (!lab || !vm) return;
-  await stopProcess(vm.process);
-  await removeTap(lab.namespace, vm.tap);
+  if (vm.bmc) {
+    const { stopBmcVm } = await import("./bmc");
+    await stopBmcVm(lab.namespace, { ...vm, bmc: vm.bmc });
+  } else {
+    await stopProcess(vm.process);
+    await removeTap(lab.namespace, vm.tap);
+  }
   await record(store, (l) => void delete l.vms[mac]);
 }
 
@@ -264,6 +269,13 @@ export async function labServices(lab: LabRecord): Promise<ServiceStatus[]> {
   for (const vm of Object.values(lab.vms)) {
     const console = await readFile(vmFiles(lab.dir, vm.mac).console, "utf8").catch(() => "");
     const last = console.split("\n").filter((l) => l.startsWith("PXECTL-LAB")).pop() ?? "";
+    if (vm.bmc) {
+      const { machinePid } = await import("./bmc");
+      const pid = await machinePid(vm.bmc, vm.mac);
+      rows.push({ name: `bmc ${vm.mac} (ipmi_sim, port ${vm.bmc.port})`, pid: vm.process.pid, running: await isRunning(vm.process), detail: `power ${pid ? "on" : "off"}` });
+      rows.push({ name: `vm ${vm.mac} (${vm.firmware})`, pid: pid ?? null, running: pid !== undefined, detail: pid ? last.replace(/^PXECTL-LAB-?:? ?/, "") || "booting" : "powered off by its BMC" });
+      continue;
+    }
     rows.push({ name: `vm ${vm.mac} (${vm.firmware})`, pid: vm.process.pid, running: await isRunning(vm.process), detail: last.replace(/^PXECTL-LAB-?:? ?/, "") || "booting" });
   }
   return rows;

@@ -17,6 +17,12 @@ export const PROGRAMS: ReadonlyArray<[string, string]> = [
   ["syslinux", "syslinux"],
   ["mcopy", "mtools"],
 ];
+/** BMC_PROGRAMS are what lab up --bmc needs besides: the BMC simulator and the IPMI client. */
+const BMC_PROGRAMS: ReadonlyArray<[string, string]> = [
+  ["ipmi_sim", "openipmi"],
+  ["ipmitool", "ipmitool"],
+  ["ss", "iproute2"],
+];
 /** FILES are the files it reads, with the Debian package of each (syslinux-common is only recommended by syslinux). */
 export const FILES: ReadonlyArray<[string, string]> = [
   ["/bin/busybox", "busybox-static"],
@@ -39,11 +45,11 @@ async function onPath(command: string, path: string): Promise<boolean> {
 }
 
 /** checkLabPrerequisites throws one LabError naming everything missing. */
-export async function checkLabPrerequisites(o: { env: NodeJS.ProcessEnv; uid: number; firmwares: readonly Firmware[] }): Promise<void> {
+export async function checkLabPrerequisites(o: { env: NodeJS.ProcessEnv; uid: number; firmwares: readonly Firmware[]; bmc?: boolean }): Promise<void> {
   const path = o.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin";
   const missing: string[] = [];
   const packages = new Set<string>();
-  for (const [command, pkg] of PROGRAMS) {
+  for (const [command, pkg] of [...PROGRAMS, ...(o.bmc ? BMC_PROGRAMS : [])]) {
     if (await onPath(command, path)) continue;
     missing.push(command);
     packages.add(pkg);

@@ -8,7 +8,10 @@ export interface LabVm {
   mac: string;
   firmware: "bios" | "uefi" | "uefi-pxe" | "uefi-secure";
   tap: string;
+  /** The QEMU process; for a VM with a BMC, its ipmi_sim (QEMU comes and goes with the power). */
   process: LabProcess;
+  /** The VM's BMC (lab up --bmc): its UDP port on the bridge address and its folder. */
+  bmc?: { port: number; dir: string };
 }
 
 /** LabRecord is state.lab. */

@@ -1,11 +1,14 @@
 // The lab's VMs as a use case: register nodes with lab MACs, push their groups, boot them.
 import type { ProjectConfig } from "../config/project";
 import type { StateStore } from "../config/state";
+import { writeBmcPassword } from "../bmc";
+import { LAB_BMC_FIRST_PORT, LAB_BMC_USER, labBmcPassword, startBmcVm } from "../lab/bmc";
 import { bootVm, writeGrubNodes } from "../lab/lab";
 import { isRunning } from "../lab/processes";
 import { labOf } from "../lab/state";
 import type { Accel, Firmware } from "../lab/vm";
 import { matchboxHttpEndpoint } from "../matchbox/apply";
+import { powerNodes } from "../nodes/bmc";
 import { bootLoaderOf, renderGrubForNode } from "../nodes/grub";
 import { nextNames } from "../nodes/register";
 import { loadDesired } from "./load";
@@ -60,7 +63,7 @@ export async function convergeVms(ctx: Session, store: StateStore, config: Proje
 }
 
 /** bootAll registers `vms` new nodes with lab MACs, pushes their groups and boots them (lab up --vms). */
-export async function bootAll(ctx: Session, store: StateStore, config: ProjectConfig, o: { vms: number; firmware: Firmware; accel: Accel; memory: number }): Promise<BootedVm[]> {
+export async function bootAll(ctx: Session, store: StateStore, config: ProjectConfig, o: { vms: number; firmware: Firmware; accel: Accel; memory: number; bmc?: boolean }): Promise<BootedVm[]> {
   const taken = new Set(Object.values(store.state.nodes).map((n) => n.mac));
   const macs: string[] = [];
   for (let i = 1; macs.length < o.vms && i < 256; i++) {
@@ -69,6 +72,7 @@ export async function bootAll(ctx: Session, store: StateStore, config: ProjectCo
   }
   const names = nextNames(config.nodes.name_prefix, macs.length, store.state.nodes);
   const now = new Date(ctx.clock.now()).toISOString();
+  if (o.bmc) return bootWithBmcs(ctx, store, o, macs, names, now);
   // a Secure Boot VM gets shim and GRUB: Debian's iPXE is not signed
   const loader = o.firmware === "uefi-secure" ? { boot_loader: "grub" } : {};
   await store.update((s) => names.forEach((name, i) => void (s.nodes[name] = { mac: macs[i]!, ...loader, stage: "declared", created_at: now })));
@@ -78,6 +82,34 @@ export async function bootAll(ctx: Session, store: StateStore, config: ProjectCo
     ctx.signal.throwIfAborted();
     await bootVm(store, { mac, name: names[i]!, firmware: o.firmware, accel: o.accel, memoryMB: o.memory, fresh: true });
   }
+  return macs.map((mac, i) => ({ name: names[i]!, mac, registered: true }));
+}
+
+/**
+ * bootWithBmcs registers the VMs with their BMCs (ipmi_sim on the lab bridge, a password of
+ * their own in .pxectl/bmc/), starts the BMCs and powers the VMs on through them, as
+ * pxectl powers any machine with a BMC: ipmitool runs in the lab's namespace, the lab's "host".
+ */
+async function bootWithBmcs(ctx: Session, store: StateStore, o: { firmware: Firmware; accel: Accel; memory: number }, macs: string[], names: string[], now: string): Promise<BootedVm[]> {
+  const lab = labOf(store.state)!;
+  const taken = new Set(Object.values(lab.vms).flatMap((v) => (v.bmc ? [v.bmc.port] : [])));
+  const ports: number[] = [];
+  for (let port = LAB_BMC_FIRST_PORT + 1; ports.length < macs.length; port++) if (!taken.has(port)) ports.push(port);
+  const passwords = macs.map(() => labBmcPassword());
+  for (const [i, name] of names.entries()) {
+    ctx.out.redactor.add(passwords[i]);
+    await writeBmcPassword(ctx.stateDir, name, passwords[i]!);
+  }
+  await store.update((s) =>
+    names.forEach((name, i) => void (s.nodes[name] = { mac: macs[i]!, stage: "declared", created_at: now, bmc: { url: `ipmi://${lab.address}:${ports[i]}`, user: LAB_BMC_USER, via: "host" } })),
+  );
+  await push({ prune: false }, ctx);
+  for (const [i, mac] of macs.entries()) {
+    ctx.signal.throwIfAborted();
+    await startBmcVm(store, { spec: { name: names[i]!, mac, firmware: o.firmware, accel: o.accel, memoryMB: o.memory }, port: ports[i]!, user: LAB_BMC_USER, password: passwords[i]!, fresh: true });
+  }
+  const { failures } = await powerNodes(ctx, store, names, "on", { networkBootFirst: true });
+  if (failures[0]) throw failures[0];
   return macs.map((mac, i) => ({ name: names[i]!, mac, registered: true }));
 }
 

@@ -206,8 +206,8 @@ describe("a bare prefix", () => {
     const root = seedRoot(tempDir(), { without: ["/var/lib/dpkg/status"] });
     writeFileSync(join(root, "usr/lib/ipxe/ipxe-arm64.efi"), "arm64 iPXE");
     const report = await install(root, inputs(root));
-    expect(report.steps[0]).toEqual({ id: "packages", title: "Install packages", changed: true, details: ["would install (root prefix) dnsmasq-base, ipxe, nftables, curl, gpgv"] });
-    expect(report.actions[0]?.command).toMatch(/^DEBIAN_FRONTEND=noninteractive apt-get .* update && .* install --no-install-recommends dnsmasq-base ipxe nftables curl gpgv$/);
+    expect(report.steps[0]).toEqual({ id: "packages", title: "Install packages", changed: true, details: ["would install (root prefix) dnsmasq-base, ipxe, nftables, curl, gpgv, ipmitool"] });
+    expect(report.actions[0]?.command).toMatch(/^DEBIAN_FRONTEND=noninteractive apt-get .* update && .* install --no-install-recommends dnsmasq-base ipxe nftables curl gpgv ipmitool$/);
     expect(report.arm64).toBe(true);
     expect(read(root, "/var/lib/tftpboot/ipxe-arm64.efi")).toBe("arm64 iPXE");
     expect(read(root, HOST_PATHS.dnsmasqConfig).split("\n")).toContain("dhcp-boot=tag:!ipxe,tag:arm64,ipxe-arm64.efi");

@@ -24,12 +24,14 @@ export const register: Registrar = (program, runner) => {
     .addOption(accel())
     .addOption(memory())
     .option("--cache-dir <dir>", "where the lab's kernel and images are built once (default /var/cache/pxectl/lab)")
+    .option("--bmc", "give each VM a BMC (OpenIPMI's ipmi_sim, IPMI over LAN in the lab) and power it through it: pxectl node power")
     .addHelpText(
       "after",
       `
 Examples:
   sudo pxectl lab up --vms 2 && sudo pxectl watch     # in an empty folder: writes a lab project first
   sudo pxectl lab up --matchbox-binary ./matchbox
+  sudo pxectl lab up --vms 1 --bmc && sudo pxectl node power status node-1
 
 Without a pxectl.yaml, lab up writes one (provider: lab) and a profile directory whose
 profiles install the lab's tiny OS to the VMs' disks: edit them and pxectl profile apply.`,

@@ -24,6 +24,8 @@ export interface UpOptions {
   accel: Accel;
   memory: number;
   cacheDir?: string;
+  /** Each VM gets a BMC (ipmi_sim) and is powered through it. */
+  bmc?: boolean;
 }
 
 export interface UpResult {
@@ -46,7 +48,8 @@ async function labIsUp(lab: LabRecord): Promise<boolean> {
 
 /** run starts the lab (writing a lab project first in an empty folder), or keeps the one up, and makes --vms VMs run. */
 export async function run(o: UpOptions, ctx: Context): Promise<CommandResult<UpResult>> {
-  await checkLabPrerequisites({ env: ctx.env, uid: process.getuid?.() ?? 0, firmwares: [o.firmware] });
+  await checkLabPrerequisites({ env: ctx.env, uid: process.getuid?.() ?? 0, firmwares: [o.firmware], bmc: Boolean(o.bmc) });
+  if (o.bmc && o.vms === 0) throw new UsageError("--bmc gives the VMs a BMC: pass --vms N too", { hint: "sudo pxectl lab up --vms 2 --bmc" });
   const projectWritten = await writeLabProject(ctx.configPath, labNamespace);
   const project = await ctx.project();
   const { config } = project;

@@ -6,6 +6,8 @@ import { ConfigError, StateError, UsageError } from "../../core/errors";
 import type { NodeCreation, NodeRecord } from "../../config/state";
 import { openCloud } from "../../environment/cloud-client";
 import type { MatchboxOverrides } from "../../matchbox/connect";
+import { type NodePower, powerNodes } from "../../nodes/bmc";
+import { type BmcOptions, readBmcOptions } from "../../nodes/bmc-options";
 import { createCloudNodes, powerOnAll } from "../../nodes/cloud";
 import { checkMac, checkName, nextNames, parseMeta } from "../../nodes/register";
 import { renderTable } from "../../output/table";
@@ -13,7 +15,7 @@ import projectSchema from "../../../schemas/pxectl.schema.json";
 import { checkPush, push } from "../../project";
 import type { SakuraApi } from "../../sakuracloud";
 
-export interface AddOptions extends MatchboxOverrides {
+export interface AddOptions extends MatchboxOverrides, BmcOptions {
   mac?: string;
   name?: string;
   profile?: string;
@@ -27,19 +29,22 @@ export interface AddOptions extends MatchboxOverrides {
   core?: number;
   memory?: number;
   diskSize?: number;
-  powerOn: boolean;
+  /** --power-on / --no-power-on; created servers power on unless told not to, BMC nodes only when told to. */
+  powerOn?: boolean;
 }
 
 export interface AddedNode {
   name: string;
   mac: string;
   cloudId?: string;
+  bmc?: string;
 }
 
 export interface AddResult {
   nodes: AddedNode[];
   endpoint: string;
   writes: number;
+  power: NodePower[];
 }
 
 /**
@@ -77,9 +82,10 @@ export async function run(o: AddOptions, ctx: Context): Promise<CommandResult<Ad
   let added: AddedNode[];
   let cloudIds: string[] = [];
   let api: Awaited<ReturnType<typeof openCloud>> | undefined;
-  let powerOn = o.powerOn;
+  let powerOn = o.powerOn !== false;
   if (o.create) {
     if (o.mac || o.name) throw new UsageError("--create makes the machines: it takes no --mac or --name", { hint: "use --count and --name-prefix" });
+    if (o.bmc) throw new UsageError("--create makes SakuraCloud servers, powered through the API: they have no --bmc", { hint: "use --bmc with --mac, for your own machines" });
     if (config.provider !== "sakuracloud") throw new UsageError("--create needs provider: sakuracloud", { hint: "register your machines with --mac" });
     const diskSizes = projectSchema.properties.nodes.properties.disk_gb.enum as readonly number[];
     if (o.diskSize !== undefined && !diskSizes.includes(o.diskSize)) {
@@ -90,7 +96,7 @@ export async function run(o: AddOptions, ctx: Context): Promise<CommandResult<Ad
     const resumed = store.state.node_creation;
     const names = resumed?.names ?? nextNames(o.namePrefix ?? config.nodes.name_prefix, o.count, store.state.nodes);
     if (!resumed) names.forEach((n) => checkName(n, store.state.nodes));
-    const planned = resumed ?? { names, core: o.core ?? config.nodes.core, memory_gb: o.memory ?? config.nodes.memory_gb, disk_gb: o.diskSize ?? config.nodes.disk_gb, record: base, power_on: o.powerOn, started_at: now };
+    const planned = resumed ?? { names, core: o.core ?? config.nodes.core, memory_gb: o.memory ?? config.nodes.memory_gb, disk_gb: o.diskSize ?? config.nodes.disk_gb, record: base, power_on: powerOn, started_at: now };
     // node add's --profile is the install profile, not a usacloud profile: credentials come from the environment
     api = await openCloud(ctx, config);
     await checkBeforeBilling(ctx, o, api, planned);
@@ -123,8 +129,11 @@ export async function run(o: AddOptions, ctx: Context): Promise<CommandResult<Ad
     const mac = checkMac(o.mac, store.state.nodes);
     const reserved = store.state.node_creation?.names ?? [];
     const name = checkName(o.name ?? nextNames(config.nodes.name_prefix, 1, store.state.nodes, reserved)[0]!, store.state.nodes, reserved);
-    await store.update((s) => void (s.nodes[name] = { ...base, mac }));
-    added = [{ name, mac }];
+    if (o.powerOn && !o.bmc) throw new UsageError("--power-on needs a way to power the machine", { hint: "pass --bmc ipmi://ADDRESS --bmc-user USER, or power it on by hand" });
+    // the password file first: state never names a BMC whose password is missing
+    const bmc = o.bmc ? await readBmcOptions(o, name, ctx) : undefined;
+    await store.update((s) => void (s.nodes[name] = { ...base, mac, ...(bmc ? { bmc } : {}) }));
+    added = [{ name, mac, ...(bmc ? { bmc: bmc.url } : {}) }];
   }
   let pushed;
   try {
@@ -132,6 +141,8 @@ export async function run(o: AddOptions, ctx: Context): Promise<CommandResult<Ad
   } catch (e) {
     if (e instanceof ConfigError && !o.create) {
       await store.update((s) => void added.forEach((n) => delete s.nodes[n.name]));
+      const { removeBmcPassword } = await import("../../bmc");
+      for (const n of added) if (n.bmc) await removeBmcPassword(ctx.stateDir, n.name);
     } else {
       ctx.out.warn(`${added.map((n) => n.name).join(", ")} recorded, but not pushed to matchbox; pxectl profile apply pushes them`);
       // the servers exist and are recorded: what is left is not node add's to finish
@@ -146,15 +157,22 @@ export async function run(o: AddOptions, ctx: Context): Promise<CommandResult<Ad
     );
   }
   if (o.create) await store.update((s) => void (s.node_creation = null));
+  const withBmc = added.filter((n) => n.bmc).map((n) => n.name);
+  const { results: power } = o.powerOn && withBmc.length > 0 ? await ctx.out.step("powering on through the BMC (network boot first)", () => powerNodes(ctx, store, withBmc, "on", { networkBootFirst: true })) : { results: [] };
+  const failed = power.find((p) => p.error);
+  if (failed?.error) ctx.out.warn(`${failed.error.message} (the node is registered: pxectl node power on ${failed.node} when the BMC answers)`);
   return {
-    value: { nodes: added, endpoint: pushed.endpoint, writes: pushed.writes },
+    value: { nodes: added, endpoint: pushed.endpoint, writes: pushed.writes, power },
+    ...(failed?.error ? { exitCode: failed.error.exitCode } : {}),
     render: (v, s) =>
       [
         renderTable(v.nodes, [
           { header: "NODE", value: (n) => n.name },
           { header: "MAC", value: (n) => n.mac },
           { header: "CLOUD ID", value: (n) => n.cloudId ?? "-" },
+          ...(v.nodes.some((n) => n.bmc) ? [{ header: "BMC", value: (n: AddedNode) => n.bmc ?? "-" }] : []),
         ], s.bold),
+        ...v.power.filter((p) => !p.error).map((p) => `${s.green("✓")} ${p.node} powered on through its BMC ${p.bmc}`),
         `${s.green("✓")} registered; matchbox at ${v.endpoint} has their groups (${v.writes} writes). Follow them: pxectl watch`,
       ].join("\n"),
   };

@@ -28,10 +28,15 @@ export const register: Registrar = (program, runner) => {
       .option("--core <n>", "CPU cores of created servers (default nodes.core)", positive("--core"))
       .option("--memory <gb>", "memory in GB of created servers (default nodes.memory_gb)", positive("--memory"))
       .option("--disk-size <gb>", "disk size in GB of created servers (default nodes.disk_gb)", positive("--disk-size"))
+      .option("--bmc <url>", "the machine's BMC, ipmi://ADDRESS[:PORT]: pxectl powers it (node power, node reinstall)")
+      .option("--bmc-user <user>", "the BMC user (operator or administrator privilege)")
+      .option("--bmc-password-file <file>", `a file holding the BMC password (else ${"PXECTL_BMC_PASSWORD"}, else a prompt)`)
+      .option("--bmc-via <where>", "where ipmitool runs: host (the matchbox host, default) or local (this machine)")
+      .option("--power-on", "power the machine on through its BMC, network boot first (created servers: the default)")
       .option("--no-power-on", "leave created servers off")
       .addHelpText(
         "after",
-        "\nExamples:\n  pxectl node add --mac 52-54-00-A1-9C-AE --name web1\n  pxectl node add --mac 5254.00a1.9caf --meta role=db\n  pxectl node add --create --count 3 --memory 4",
+        "\nExamples:\n  pxectl node add --mac 52-54-00-A1-9C-AE --name web1\n  pxectl node add --mac 5254.00a1.9caf --meta role=db\n  pxectl node add --create --count 3 --memory 4\n  PXECTL_BMC_PASSWORD=... pxectl node add --mac 52:54:00:a1:9c:b0 --bmc ipmi://10.0.0.21 --bmc-user ADMIN --power-on",
       ),
   ).action(runner.action("node add", () => import("./add"), (_a, o) => ({ ...o, ...matchboxOverrides(o) })));
   node
@@ -57,10 +62,34 @@ export const register: Registrar = (program, runner) => {
   withMatchboxOptions(
     node
       .command("reinstall")
-      .description("point the node back at its install profile; cloud nodes are power-cycled to network-boot")
+      .description("point the node back at its install profile; cloud nodes and nodes with a BMC are power-cycled to network-boot")
       .argument("<name>", "node name")
       .addHelpText("after", "\nExample:\n  pxectl node reinstall web1 && pxectl watch web1 --until installed"),
   ).action(runner.action("node reinstall", () => import("./reinstall"), ([name], o) => ({ ...o, ...matchboxOverrides(o), name: name as string })));
+  node
+    .command("set")
+    .description("change a node's BMC: add one, change its address, user or password, or forget it")
+    .argument("<name>", "node name")
+    .option("--bmc <url>", "the BMC, ipmi://ADDRESS[:PORT]")
+    .option("--bmc-user <user>", "the BMC user")
+    .option("--bmc-password-file <file>", "a file holding the BMC password (else PXECTL_BMC_PASSWORD, else a prompt)")
+    .option("--bmc-via <where>", "where ipmitool runs: host (the matchbox host) or local (this machine)")
+    .option("--no-bmc", "forget the node's BMC and its password")
+    .addHelpText("after", "\nExamples:\n  pxectl node set web1 --bmc ipmi://10.0.0.21 --bmc-user ADMIN --bmc-password-file ~/.web1-bmc\n  pxectl node set web1 --bmc-via local\n  pxectl node set web1 --no-bmc")
+    .action(
+      runner.action("node set", () => import("./set"), ([name], o) => {
+        // commander turns --bmc and --no-bmc into one "bmc" option: a string, or false
+        const { bmc, ...rest } = o as { bmc?: string | boolean };
+        return { ...rest, name: name as string, bmc: typeof bmc === "string" ? bmc : undefined, bmcRemove: bmc === false };
+      }),
+    );
+  node
+    .command("power")
+    .description("power nodes on, off, cycle them, or ask their state, through their BMCs (all at once)")
+    .argument("<action>", "on, off, cycle or status")
+    .argument("<names...>", "node names")
+    .addHelpText("after", "\nExamples:\n  pxectl node power status web1 web2\n  pxectl node power cycle web1 -o json")
+    .action(runner.action("node power", () => import("./power"), ([action, names]) => ({ action: action as string, names: names as string[] })));
   node
     .command("logs")
     .description("the node's lines from dnsmasq's and matchbox's logs on the host")

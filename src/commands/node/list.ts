@@ -16,6 +16,11 @@ export interface NodeRow {
   stage: string;
   since: string | null;
   profile: string | null;
+  /** The BMC's address, when the node has one. */
+  bmc: string | null;
+  /** The power state its BMC last reported (pxectl node power status asks again). */
+  power: "on" | "off" | null;
+  powerAt: string | null;
 }
 
 function ago(iso: string | null, now: number): string {
@@ -38,6 +43,9 @@ export async function run(o: ListOptions, ctx: Context): Promise<CommandResult<N
       stage: (n.stage as string | undefined) ?? "declared",
       since: (n.stage_at as string | undefined) ?? (n.created_at as string | undefined) ?? null,
       profile: (n.profile as string | undefined) ?? null,
+      bmc: (n.bmc as { url: string } | undefined)?.url ?? null,
+      power: (n.power as "on" | "off" | undefined) ?? null,
+      powerAt: (n.power_at as string | undefined) ?? null,
     }));
   const now = ctx.clock.now();
   return {
@@ -52,6 +60,7 @@ export async function run(o: ListOptions, ctx: Context): Promise<CommandResult<N
           { header: "CLOUD ID", value: (r) => r.cloudId ?? "-" },
           { header: "STAGE", value: (r) => (r.stage === "installed" ? s.green(r.stage) : r.stage) },
           { header: "FOR", value: (r) => ago(r.since, now), align: "right" },
+          ...(v.some((r) => r.bmc) ? [{ header: "POWER", value: (r: NodeRow) => (r.power ? `${r.power} (${ago(r.powerAt, now)} ago)` : r.bmc ? "?" : "-") }] : []),
         ],
         s.bold,
         "no nodes yet: pxectl node add --mac MAC",

@@ -2,6 +2,7 @@ import type { CommandResult } from "../../cli/command";
 import type { Context } from "../../cli/context";
 import { type CloudFlags, openCloud } from "../../environment/cloud-client";
 import type { MatchboxOverrides } from "../../matchbox/connect";
+import { bmcOf, powerNodes } from "../../nodes/bmc";
 import { powerCycle } from "../../nodes/cloud";
 import { installProfileOf } from "../../nodes/objects";
 import { findNode, push } from "../../project";
@@ -14,6 +15,8 @@ export interface ReinstallResult {
   name: string;
   profile: string;
   powerCycled: boolean;
+  /** How: through the cloud API, or the node's BMC (after asking it for one network boot). */
+  via: "cloud" | "bmc" | null;
 }
 
 /** run points the node's install group back at its install profile and, for cloud nodes, power-cycles it. */
@@ -33,10 +36,17 @@ export async function run(o: ReinstallOptions, ctx: Context): Promise<CommandRes
     const api = await openCloud(ctx, config, o);
     await ctx.out.step(`power-cycling server ${cloudId}`, (h) => powerCycle(api, cloudId, { clock: ctx.clock, signal: ctx.signal, onProgress: (p) => h.update(p.seen) }));
   }
+  const bmc = !cloudId ? bmcOf(node) : undefined;
+  if (bmc) {
+    // the next boot from the network, once: a machine whose disk boots first still reinstalls
+    const { failures } = await ctx.out.step(`network boot once and power cycle through BMC ${bmc.url}`, () => powerNodes(ctx, store, [o.name], "cycle", { networkBootFirst: true }));
+    if (failures[0]) throw failures[0];
+  }
   const profile = installProfileOf(node, config.nodes);
+  const via = cloudId ? "cloud" : bmc ? "bmc" : null;
   return {
-    value: { name: o.name, profile, powerCycled: Boolean(cloudId) },
+    value: { name: o.name, profile, powerCycled: via !== null, via },
     render: (v, s) =>
-      `${s.green("✓")} ${v.name} installs again with profile ${v.profile} at its next network boot${v.powerCycled ? " (power-cycled now)" : "; restart it to begin"}`,
+      `${s.green("✓")} ${v.name} installs again with profile ${v.profile} at its next network boot${v.via === "cloud" ? " (power-cycled now)" : v.via === "bmc" ? " (its BMC boots it from the network once, power-cycled now)" : "; restart it to begin"}`,
   };
 }

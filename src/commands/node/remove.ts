@@ -23,6 +23,7 @@ export async function run(o: RemoveOptions, ctx: Context): Promise<CommandResult
   if (o.deleteServer && cloudId) await ctx.prompt.confirm(`delete node ${o.name}'s server ${cloudId} and its disk?`, {});
   const store = await ctx.writeState();
   await store.update((s) => void delete s.nodes[o.name]);
+  if (node.bmc) await (await import("../../bmc")).removeBmcPassword(ctx.stateDir, o.name);
   const pushed = await push({ ...o, prune: false }, ctx);
   let serverDeleted: string | null = null;
   if (o.deleteServer && cloudId) {

@@ -12,6 +12,9 @@ export interface NodeDetail {
   ip: string | null;
   leaseExpires: string | null;
   cloudId: string | null;
+  /** The BMC (address, user, where ipmitool runs) and the power it last reported. */
+  bmc: { url: string; user: string; via: string } | null;
+  power: string | null;
   metadata: Record<string, unknown>;
   groups: { install: { id: string; profile: string }; installed: { id: string; profile: string } };
 }
@@ -29,6 +32,8 @@ export async function run(o: { name: string }, ctx: Context): Promise<CommandRes
     ip: lease?.ip ?? null,
     leaseExpires: lease ? new Date(lease.expires).toISOString() : null,
     cloudId: (node.cloud_id as string | undefined) ?? null,
+    bmc: (node.bmc as NodeDetail["bmc"] | undefined) ?? null,
+    power: node.power ? `${node.power as string} at ${node.power_at as string}` : null,
     metadata: (node.metadata as Record<string, unknown> | undefined) ?? {},
     groups: {
       install: { id: installGroupId(o.name), profile: installProfileOf(node, config.nodes) },
@@ -45,6 +50,8 @@ export async function run(o: { name: string }, ctx: Context): Promise<CommandRes
           ["stage", `${v.stage}${v.since ? ` since ${v.since}` : ""}`],
           ["address", v.ip ? `${v.ip} (lease until ${v.leaseExpires})` : "-"],
           ["cloud server", v.cloudId ?? "-"],
+          ["bmc", v.bmc ? `${v.bmc.url} as ${v.bmc.user}, ipmitool on ${v.bmc.via === "local" ? "this machine" : "the matchbox host"}` : "-"],
+          ["power", v.power ?? "-"],
           ["network boot", `group ${v.groups.install.id} -> profile ${v.groups.install.profile}`],
           ["installed", `group ${v.groups.installed.id} (os=installed) -> profile ${v.groups.installed.profile}`],
           ["metadata", Object.keys(v.metadata).length ? JSON.stringify(v.metadata) : "-"],

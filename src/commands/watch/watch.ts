@@ -1,6 +1,7 @@
 // pxectl watch, the command: the host's journal over SSH, cloud power and SSH readiness as
 // signals, one lifecycle per node; a live table on a terminal, JSON lines otherwise. An
 // installed node's install group is switched to local boot, so it does not reinstall.
+import type { BmcRecord } from "../../bmc";
 import type { CommandResult } from "../../cli/command";
 import type { Context } from "../../cli/context";
 import { StateError, UsageError } from "../../core/errors";
@@ -73,6 +74,14 @@ export async function run(o: WatchCommandOptions, ctx: Context): Promise<Command
     const api = await openCloud(ctx, project.config);
     signals.push(pollPower(api, cloudNodes.map((n) => ({ name: n.name, cloudId: n.cloudId })), { clock: ctx.clock, signal: ctx.signal }));
   }
+  // machines with a BMC: their power, as their BMCs report it
+  const bmcNodes = Object.entries(state.nodes).flatMap(([name, n]) => (n.bmc && watched.includes(name) ? [{ name, bmc: n.bmc as BmcRecord }] : []));
+  const polling = new AbortController();
+  ctx.defer(() => polling.abort()); // the poller waits between polls: it ends with the watch, not at its next change
+  if (bmcNodes.length > 0) {
+    const { pollBmcPower } = await import("../../nodes/bmc");
+    signals.push(pollBmcPower(ctx, bmcNodes, { signal: AbortSignal.any([ctx.signal, polling.signal]) }));
+  }
 
   // the install-loop guard: once the installer has the installed config, the node's next
   // network boot must boot its disk; record the stage and push its groups, one node at a time
@@ -114,6 +123,7 @@ export async function run(o: WatchCommandOptions, ctx: Context): Promise<Command
     { until: o.until, timeoutMs: o.timeout, ...(o.nodes.length > 0 ? { nodes: o.nodes } : {}), stuck: { stallMs: o.stall, bootStepMs: Math.min(DEFAULT_STUCK_OPTIONS.bootStepMs, o.stall), failAfterMs: o.failAfter } },
     { clock: ctx.clock, observer, signal: ctx.signal },
   );
+  polling.abort();
   await guarding;
   const summary: WatchSummary = {
     outcome: result.outcome,

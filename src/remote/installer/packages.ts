@@ -1,12 +1,13 @@
 // Debian packages the host needs. dnsmasq-base is the dnsmasq program without the
 // distribution's service (which would serve DNS on every interface and, on Ubuntu,
-// collide with systemd-resolved); pxectl runs it as its own unit instead.
+// collide with systemd-resolved); pxectl runs it as its own unit instead. ipmitool powers
+// nodes through their BMCs, which usually sit on a network the host reaches.
 import { quoteAll } from "../shell";
 import type { StepResult } from "./step";
 import type { Target } from "./target";
 
 /** PACKAGES are installed with apt-get when missing. */
-export const PACKAGES = ["dnsmasq-base", "ipxe", "nftables", "curl", "gpgv"] as const;
+export const PACKAGES = ["dnsmasq-base", "ipxe", "nftables", "curl", "gpgv", "ipmitool"] as const;
 
 const APT_TIMEOUT_MS = 20 * 60_000;
 // a fresh cloud host often runs unattended-upgrades at first boot: wait for dpkg's lock
