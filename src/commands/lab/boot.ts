@@ -2,8 +2,6 @@ import type { CommandResult } from "../../cli/command";
 import type { Context } from "../../cli/context";
 import { parseMachineMac } from "../../core/mac";
 import { bootVm } from "../../lab/lab";
-import { labOf } from "../../lab/state";
-import { powerNodes } from "../../nodes/bmc";
 import { checkLabPrerequisites } from "../../lab/prerequisites";
 import type { Accel, Firmware } from "../../lab/vm";
 import { type BootedVm, syncGrubNodes } from "../../project";
