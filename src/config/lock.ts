@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import type { Clock } from "../core/clock";
 import { LockedError, StateError } from "../core/errors";
 import { type FileSystem, nodeFs, readTextIfExists } from "./files";
+import { processAlive } from "../core/process";
 
 /** LockInfo is what a lock file records about its holder. */
 export interface LockInfo {
@@ -37,16 +38,6 @@ export interface LockOptions {
   signal?: AbortSignal;
   /** Called once, when a live holder makes this run wait: people should know why nothing happens. */
   onWait?: (holder: LockInfo) => void;
-}
-
-/** processAlive uses signal 0: ESRCH means gone, EPERM means alive but not ours. */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 function parseLock(text: string | undefined): LockInfo | undefined {

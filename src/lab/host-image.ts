@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { LabError } from "../core/errors";
 import { PACKAGES } from "../remote/installer/packages";
+import { removeDeadWorkFolders } from "../core/process";
 
 /** Runner runs a program and returns its stdout; it throws with stderr when it fails. */
 export type Runner = (command: string, args: readonly string[]) => Promise<string>;
@@ -108,16 +109,6 @@ export const defaultRunner: Runner = async (command, args) => {
   }
 };
 
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return false; // this process starts no build while another of its own runs
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
     () => true,
@@ -147,10 +138,7 @@ export async function ensureHostImage(o: { cacheDir: string; env?: NodeJS.Proces
   await mkdir(root, { recursive: true });
   // leftovers of interrupted builds (any recipe) are only ever partial: remove them, but not
   // a build another process (a parallel test) is still running
-  for (const name of await readdir(root)) {
-    const pid = Number(/\.partial-(\d+)$/.exec(name)?.[1]);
-    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) await rm(join(root, name), { recursive: true, force: true });
-  }
+  await removeDeadWorkFolders(root, "partial");
   const work = join(root, `${recipe}.partial-${process.pid}`);
   await mkdir(work, { recursive: true });
   try {

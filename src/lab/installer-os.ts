@@ -12,6 +12,7 @@ import { promisify } from "node:util";
 import initTemplate from "../../templates/lab/init.sh.tmpl";
 import udhcpcScript from "../../templates/lab/udhcpc.script.tmpl";
 import { LabError } from "../core/errors";
+import { removeDeadWorkFolders } from "../core/process";
 
 const run = promisify(execFile);
 
@@ -88,28 +89,11 @@ export function installerOsBuild(): string {
   return createHash("sha256").update(BUILD_VERSION).update(initScript()).update(udhcpcScript).update(SYSLINUX_CFG).update(GRUB_CFG).digest("hex").slice(0, 12);
 }
 
-const processAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-};
-
 /**
  * removeAbandonedBuilds deletes the work folders (<build>.build-<pid>) of builds whose process
  * is gone, killed part way: a build in progress in another process is left alone. Returns their names.
  */
-export async function removeAbandonedBuilds(cacheDir: string): Promise<string[]> {
-  const names = await readdir(cacheDir).catch(() => [] as string[]);
-  const abandoned = names.filter((n) => {
-    const pid = Number(/\.build-(\d+)$/.exec(n)?.[1]);
-    return pid > 0 && pid !== process.pid && !processAlive(pid);
-  });
-  for (const n of abandoned) await rm(join(cacheDir, n), { recursive: true, force: true });
-  return abandoned;
-}
+export const removeAbandonedBuilds = (cacheDir: string): Promise<string[]> => removeDeadWorkFolders(cacheDir, "build");
 
 /** ensureInstallerOs builds (once per version of /init) the kernel, initrd and install image under cacheDir. */
 export async function ensureInstallerOs(cacheDir: string, report: (t: string) => void = () => undefined, signal?: AbortSignal): Promise<InstallerOs> {

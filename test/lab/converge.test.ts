@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { type CliRun, spawnCli } from "../support/cli";
 import { LAB_CACHE, MATCHBOX_TEST_SERVER, skipLab } from "../support/lab";
 import { tempDir } from "../support/tempdir";
+import { processAlive } from "../../src/core/process";
 
 const skip = skipLab();
 const dir = tempDir({}, { keep: true });
@@ -16,15 +17,6 @@ interface LabState {
   lab: { vms: Record<string, { process: { pid: number } }> } | null;
 }
 const state = () => JSON.parse(readFileSync(join(dir, ".pxectl/state.json"), "utf8")) as LabState;
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 afterAll(async () => {
   if (!skip) await pxectl("lab", "down");
   rmSync(dir, { recursive: true, force: true });
@@ -47,7 +39,7 @@ describe.skipIf(skip)("pxectl lab up, run again", () => {
     const after = state();
     expect(Object.keys(after.nodes).sort()).toEqual(["vm-1", "vm-2"]);
     expect(after.lab!.vms[vm1]!.process.pid).toBe(pid); // not restarted
-    for (const n of Object.values(after.nodes)) expect(alive(after.lab!.vms[n.mac]!.process.pid)).toBe(true);
+    for (const n of Object.values(after.nodes)) expect(processAlive(after.lab!.vms[n.mac]!.process.pid)).toBe(true);
 
     // the same command again changes nothing
     const third = await pxectl("lab", "up", "--vms", "2", "--matchbox-binary", MATCHBOX_TEST_SERVER);

@@ -4,18 +4,10 @@
 // Folders of earlier runs whose process is gone (a run killed outright) are removed first.
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { processAlive } from "../../src/core/process";
 
 const PREFIX = "pxectl-tests-";
 const OWNER = "owner.pid";
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-};
 
 /** removeAbandonedRuns deletes run folders under parent whose owning process is gone; returns their names. */
 export function removeAbandonedRuns(parent: string): string[] {
@@ -28,7 +20,7 @@ export function removeAbandonedRuns(parent: string): string[] {
     } catch {
       continue; // not ours, or being made right now
     }
-    if (Number.isInteger(pid) && pid > 0 && alive(pid)) continue;
+    if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) continue;
     rmSync(join(parent, name), { recursive: true, force: true });
     removed.push(name);
   }
