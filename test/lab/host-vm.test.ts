@@ -13,6 +13,7 @@ import { type RemoteHost, connectHost } from "../../src/remote";
 import { configureSwitchNic } from "../../src/remote/installer";
 import { runCli } from "../support/cli";
 import { type HostVm, hostVmUnavailable, startHostVmLab } from "../support/host-vm";
+import { Timings } from "../support/lab";
 
 const MATCHBOX = process.env.PXECTL_TEST_MATCHBOX;
 
@@ -27,14 +28,7 @@ function notRunReason(): string | undefined {
 const notRun = notRunReason();
 if (notRun) process.stderr.write(`\n!!! HOST VM TEST NOT RUN: ${notRun}. pxectl init against a real Debian 12 host VM is skipped. !!!\n\n`);
 
-const timings: string[] = [];
-const time = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
-  const started = Date.now();
-  const result = await work();
-  timings.push(`${label} ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return result;
-};
-
+const timings = new Timings("host VM timings");
 describe.skipIf(notRun !== undefined)("pxectl init on a Debian 12 host VM", () => {
   let lab: HostVm;
   let ssh: RemoteHost;
@@ -55,7 +49,7 @@ describe.skipIf(notRun !== undefined)("pxectl init on a Debian 12 host VM", () =
 
   beforeAll(async () => {
     lab = await startHostVmLab({ log: (line) => process.stderr.write(`host VM: ${line}\n`) });
-    timings.push(`image ${lab.timings.image}`, `boot to SSH ${lab.timings.boot.toFixed(1)} s`);
+    timings.add(`image ${lab.timings.image}`, `boot to SSH ${lab.timings.boot.toFixed(1)} s`);
     ssh = await connect();
     project = mkdtempSync(join(tmpdir(), "pxectl-host-vm-project-"));
     writeFileSync(
@@ -65,7 +59,7 @@ describe.skipIf(notRun !== undefined)("pxectl init on a Debian 12 host VM", () =
   }, 1_500_000);
 
   afterAll(async () => {
-    process.stderr.write(`host VM timings: ${timings.join(", ")}\n`);
+    timings.print();
     await ssh?.close();
     await lab?.stop();
     if (project) rmSync(project, { recursive: true, force: true });
@@ -82,7 +76,7 @@ describe.skipIf(notRun !== undefined)("pxectl init on a Debian 12 host VM", () =
   });
 
   it("gives the switch NIC its address with systemd-networkd, as init does on SakuraCloud's Debian 12", async () => {
-    const result = await time("switch NIC", () => configureSwitchNic(ssh, { mac: lab.macs[1], address: "192.168.0.1/24", method: "networkd" }));
+    const result = await timings.time("switch NIC", () => configureSwitchNic(ssh, { mac: lab.macs[1], address: "192.168.0.1/24", method: "networkd" }));
     expect(result).toMatchObject({ changed: true, interface: "eth1" });
     expect(await sh("ip -4 -o addr show dev eth1 | awk '{print $4}'")).toBe("192.168.0.1/24");
     expect(await sh("systemctl is-enabled systemd-networkd.service")).toBe("enabled");
@@ -93,7 +87,7 @@ describe.skipIf(notRun !== undefined)("pxectl init on a Debian 12 host VM", () =
   }, 180_000);
 
   it("init installs matchbox, dnsmasq and the NAT under systemd, and they run with the files it wrote", async () => {
-    const run = await time("init", () => pxectl(["init", "--matchbox-binary", MATCHBOX!, "--skip-assets", "-o", "json"]));
+    const run = await timings.time("init", () => pxectl(["init", "--matchbox-binary", MATCHBOX!, "--skip-assets", "-o", "json"]));
     expect(run.stderr).not.toMatch(/error/i);
     expect(run.exitCode).toBe(0);
     const result = JSON.parse(run.stdout) as { host: { hostKey: string }; matchbox: { grpcEndpoint: string; httpEndpoint: string }; steps: Array<{ id: string; detail?: string }> };
@@ -119,7 +113,7 @@ describe.skipIf(notRun !== undefined)("pxectl init on a Debian 12 host VM", () =
 
   it("init run again writes no file and restarts nothing", async () => {
     const before = await sh("systemctl show -p InvocationID --value matchbox.service pxectl-dnsmasq.service pxectl-nat.service");
-    const run = await time("init again", () => pxectl(["init", "--matchbox-binary", MATCHBOX!, "--skip-assets", "-o", "json"]));
+    const run = await timings.time("init again", () => pxectl(["init", "--matchbox-binary", MATCHBOX!, "--skip-assets", "-o", "json"]));
     expect(run.exitCode).toBe(0);
     const steps = (JSON.parse(run.stdout) as { steps: Array<{ id: string; changed: boolean }> }).steps;
     expect(steps.filter((s) => s.changed).map((s) => s.id)).toEqual([]);
@@ -131,10 +125,10 @@ describe.skipIf(notRun !== undefined)("pxectl init on a Debian 12 host VM", () =
     await ssh.close();
     // the ACPI power button (systemd powers off, QEMU exits), then power on: a cold boot, as a
     // SakuraCloud server's shutdown and boot (a warm reset under TCG was far slower here)
-    timings.push(`power cycle to SSH ${(await lab.powerCycle()).toFixed(1)} s`);
+    timings.add(`power cycle to SSH ${(await lab.powerCycle()).toFixed(1)} s`);
     ssh = await connect();
     expect(await sh("cat /proc/sys/kernel/random/boot_id")).not.toBe(bootId);
-    await time("boot finished", async () => {
+    await timings.time("boot finished", async () => {
       for (let i = 0; i < 120 && (await sh("systemctl is-system-running")) === "starting"; i++) await new Promise((r) => setTimeout(r, 2000));
     });
     for (const unit of ["matchbox.service", "pxectl-dnsmasq.service", "pxectl-nat.service"]) {

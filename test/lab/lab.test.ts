@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type CliRun, spawnCli } from "../support/cli";
-import { LAB_CACHE, MATCHBOX_TEST_SERVER, installedConfig, skipLab } from "../support/lab";
+import { LAB_CACHE, MATCHBOX_TEST_SERVER, installedConfig, skipLab, Timings } from "../support/lab";
 import { realMatchboxBinary } from "../support/real-matchbox";
 import { tempDir } from "../support/tempdir";
 
@@ -40,25 +40,18 @@ const waitUntil = async (done: () => boolean, timeoutMs: number) => {
 const events = (r: CliRun) => r.stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as StageEvent | DoneEvent);
 const console = (mac: string) => readFileSync(join(dir, ".pxectl/lab/vms", `${mac.replaceAll(":", "")}.console.log`), "utf8");
 const ok = (r: CliRun) => expect(r, r.stderr).toMatchObject({ exitCode: 0 });
-const timings: string[] = [];
+const timings = new Timings("boot lab timings");
 let namespace = "";
-const timed = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
-  const started = Date.now();
-  const value = await work();
-  timings.push(`${what} ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return value;
-};
-
 afterAll(async () => {
   if (skip) return;
   await pxectl("lab", "down");
   rmSync(dir, { recursive: true, force: true });
-  process.stderr.write(`boot lab timings: ${timings.join(", ")}\n`);
+  timings.print();
 });
 
 describe.skipIf(skip)("the boot lab", () => {
   it("comes up: dnsmasq with pxectl's config, matchbox fed over mutual TLS, in a namespace of its own", { timeout: 120_000 }, async () => {
-    const up = await timed("lab up", () => pxectl("lab", "up", "--matchbox-binary", matchbox, "-o", "json"));
+    const up = await timings.time("lab up", () => pxectl("lab", "up", "--matchbox-binary", matchbox, "-o", "json"));
     ok(up);
     const result = JSON.parse(up.stdout) as { namespace: string; grpcEndpoint: string; projectWritten: boolean };
     expect(result).toMatchObject({ projectWritten: true, grpcEndpoint: expect.stringMatching(/^127\.0\.0\.1:\d+$/) as string });
@@ -90,7 +83,7 @@ describe.skipIf(skip)("the boot lab", () => {
     // BIOS: OVMF (--firmware uefi) works too, but after the local-boot answer it tries UEFI HTTP
     // boot for about two minutes before the disk, too slow for every CI run
     ok(await pxectl("lab", "boot", ...GOOD));
-    const watch = await timed("3 VMs from power-on to installed", () => pxectl("watch", "--until", "installed", "--timeout", "200s", "-o", "json"));
+    const watch = await timings.time("3 VMs from power-on to installed", () => pxectl("watch", "--until", "installed", "--timeout", "200s", "-o", "json"));
     expect(watch.exitCode, watch.stderr + watch.stdout).toBe(0);
     const all = events(watch);
     const done = all.at(-1) as DoneEvent;
@@ -103,7 +96,7 @@ describe.skipIf(skip)("the boot lab", () => {
       // "waiting" is when watch began following, which may come after a fast VM's first DHCP
       const times = node.stages.filter((s) => s.stage !== "waiting").map((s) => Date.parse(s.at));
       expect([...times].sort((a, b) => a - b)).toEqual(times);
-      timings.push(`${name} installed in ${((times.at(-1)! - times[0]!) / 1000).toFixed(1)} s from its first DHCP`);
+      timings.add(`${name} installed in ${((times.at(-1)! - times[0]!) / 1000).toFixed(1)} s from its first DHCP`);
     }
     for (const [i, mac] of GOOD.entries()) {
       // the disk holds the installed config matchbox served for this node: its own host name
@@ -136,7 +129,7 @@ describe.skipIf(skip)("the boot lab", () => {
     rmSync(join(dir, ".pxectl/lab/tftp/ipxe.efi"));
     ok(await pxectl("lab", "boot", LOST));
     ok(await pxectl("lab", "boot", BADBOOT, "--firmware", "uefi-pxe"));
-    const watch = await timed("2 broken VMs to failure", () => pxectl("watch", "lost", "badboot", "--fail-after", "3s", "--timeout", "120s", "-o", "json"));
+    const watch = await timings.time("2 broken VMs to failure", () => pxectl("watch", "lost", "badboot", "--fail-after", "3s", "--timeout", "120s", "-o", "json"));
     expect(watch.exitCode, watch.stderr).toBe(1);
     const done = events(watch).at(-1) as DoneEvent;
     expect(done.outcome).toBe("failed");

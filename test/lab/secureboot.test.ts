@@ -6,7 +6,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type CliRun, spawnCli } from "../support/cli";
-import { LAB_CACHE, MATCHBOX_TEST_SERVER, skipLab } from "../support/lab";
+import { LAB_CACHE, MATCHBOX_TEST_SERVER, skipLab, Timings } from "../support/lab";
 import { tempDir } from "../support/tempdir";
 
 const skip = skipLab();
@@ -34,24 +34,17 @@ interface StageEvent {
 const events = (r: CliRun) => r.stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as StageEvent | DoneEvent);
 const consoleOf = (mac: string) => readFileSync(join(dir, ".pxectl/lab/vms", `${mac.replaceAll(":", "")}.console.log`), "latin1");
 const ok = (r: CliRun) => expect(r, r.stderr).toMatchObject({ exitCode: 0 });
-const timings: string[] = [];
-const timed = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
-  const started = Date.now();
-  const value = await work();
-  timings.push(`${what} ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return value;
-};
-
+const timings = new Timings("secure boot lab timings");
 afterAll(async () => {
   if (skip) return;
   await pxectl("lab", "down");
   rmSync(dir, { recursive: true, force: true });
-  process.stderr.write(`secure boot lab timings: ${timings.join(", ")}\n`);
+  timings.print();
 });
 
 describe.skipIf(skip)("Secure Boot in the boot lab", () => {
   it("installs a Secure Boot VM through shim and GRUB, and it boots its disk through them too", { timeout: 900_000 }, async () => {
-    ok(await timed("lab up", () => pxectl("lab", "up", "--firmware", "uefi-secure", "--vms", "1", "--matchbox-binary", MATCHBOX)));
+    ok(await timings.time("lab up", () => pxectl("lab", "up", "--firmware", "uefi-secure", "--vms", "1", "--matchbox-binary", MATCHBOX)));
     // dnsmasq tags the node for shim; GRUB gets matchbox's /grub answer for it over TFTP
     expect(readFileSync(join(dir, ".pxectl/lab/dnsmasq.conf"), "utf8")).toContain("dhcp-boot=tag:!ipxe,tag:efi64,tag:pxectl-grub,shimx64.efi");
     const render = await pxectl("profile", "render", "--mac", SIGNED, "--grub");
@@ -59,7 +52,7 @@ describe.skipIf(skip)("Secure Boot in the boot lab", () => {
     expect(render.stdout).toContain(`linuxefi "/assets/lab/vmlinuz" initrd=initrd.img 'pxectl.config_url=http://10.254.0.1:8080/ignition?uuid=&mac=${SIGNED.replaceAll(":", "-")}'`);
     expect(readFileSync(join(dir, ".pxectl/lab/tftp/grub/nodes", `${SIGNED}.cfg`), "utf8")).toContain(render.stdout.split("\n").slice(1).join("\n"));
 
-    const watch = await timed("Secure Boot VM from power-on to installed", () => pxectl("watch", "--until", "installed", "--timeout", "780s", "-o", "json"));
+    const watch = await timings.time("Secure Boot VM from power-on to installed", () => pxectl("watch", "--until", "installed", "--timeout", "780s", "-o", "json"));
     expect(watch.exitCode, watch.stderr + watch.stdout).toBe(0);
     const done = events(watch).at(-1) as DoneEvent;
     const node = done.nodes.find((n) => n.node === "vm-1")!;
@@ -67,7 +60,7 @@ describe.skipIf(skip)("Secure Boot in the boot lab", () => {
     // the VM's disk comes first: blank, the firmware skips it; installed, it boots without a network boot in between
     expect(node.stages.map((s) => s.stage).filter((s) => s !== "waiting")).toEqual(GRUB_STAGES);
     const at = (stage: string) => Date.parse(node.stages.find((s) => s.stage === stage)!.at);
-    timings.push(`shim to GRUB ${((at("grub") - at("boot-file")) / 1000).toFixed(1)} s`, `first DHCP to installed ${((at("installed") - at("dhcp")) / 1000).toFixed(1)} s`);
+    timings.add(`shim to GRUB ${((at("grub") - at("boot-file")) / 1000).toFixed(1)} s`, `first DHCP to installed ${((at("installed") - at("dhcp")) / 1000).toFixed(1)} s`);
     const stageEvidence = events(watch).filter((e): e is StageEvent => e.type === "stage").map((e) => e.evidence);
     expect(stageEvidence).toEqual(expect.arrayContaining(["TFTP sent shimx64.efi", "TFTP sent grubx64.efi", `TFTP sent ${SIGNED}.cfg`, "TFTP sent vmlinuz", "TFTP sent initrd.img"]));
 
@@ -88,7 +81,7 @@ describe.skipIf(skip)("Secure Boot in the boot lab", () => {
   it("reports a Secure Boot VM offered Debian's unsigned iPXE as refused by Secure Boot", { timeout: 600_000 }, async () => {
     ok(await pxectl("node", "add", "--mac", UNSIGNED, "--name", "unsigned", "--boot-loader", "ipxe"));
     ok(await pxectl("lab", "boot", UNSIGNED, "--firmware", "uefi-secure"));
-    const watch = await timed("unsigned iPXE to refusal", () => pxectl("watch", "unsigned", "--stall", "60s", "--timeout", "150s", "-o", "json"));
+    const watch = await timings.time("unsigned iPXE to refusal", () => pxectl("watch", "unsigned", "--stall", "60s", "--timeout", "150s", "-o", "json"));
     expect(watch.exitCode, watch.stderr).not.toBe(0);
     const done = events(watch).at(-1) as DoneEvent;
     expect(done.nodes.find((n) => n.node === "unsigned")?.stuck).toMatchObject({

@@ -43,3 +43,25 @@ export function installedConfig(disk: string, offsetMiB = 32): string | undefine
     closeSync(fd);
   }
 }
+
+/** Timings collects what a VM test measured, printed as one line when it ends. */
+export class Timings {
+  private readonly entries: string[] = [];
+  constructor(private readonly title: string) {}
+
+  add(...entries: string[]): void {
+    this.entries.push(...entries);
+  }
+
+  /** time runs work and records how long it took under the name what. */
+  async time<T>(what: string, work: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    const value = await work();
+    this.entries.push(`${what} ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return value;
+  }
+
+  print(): void {
+    process.stderr.write(`${this.title}: ${this.entries.join(", ")}\n`);
+  }
+}
