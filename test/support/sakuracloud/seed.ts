@@ -104,7 +104,7 @@ export function seed(store: Store): void {
       createdAt: "2012-01-01T00:00:00+09:00",
       modifiedAt: "2012-01-01T00:00:00+09:00",
       scope: "shared",
-      subnet: { networkAddress: "192.0.2.0", networkMaskLen: 24, defaultRoute: "192.0.2.1" },
+      subnet: { ...store.sharedSubnet },
     };
     store.put(shared, { seed: true });
   });
