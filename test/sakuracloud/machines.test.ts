@@ -3,7 +3,7 @@
 // power on / force off start and kill it, packet filters become nftables rules on the
 // shared segment, an archive that cannot be built here is refused clearly, and close()
 // leaves no namespace, link, route, process or file behind.
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return -- raw wire JSON */
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw wire JSON */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
