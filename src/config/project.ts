@@ -20,7 +20,7 @@ export interface ProjectConfig {
     rate_limit: number;
     switch_id?: string;
     allow_from?: string[];
-    host: { name?: string; core: number; memory_gb: number; disk_gb: number; disk_plan: "ssd" | "hdd"; archive: "ubuntu-24.04" };
+    host: { name?: string; core: number; memory_gb: number; disk_gb: number; disk_plan: "ssd" | "hdd"; archive: "ubuntu-24.04" | "debian-12" };
   };
   host?: { address?: string; ssh_user?: string; ssh_port: number; ssh_key?: string; private_address?: string };
   network: {

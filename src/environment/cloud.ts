@@ -1,5 +1,5 @@
 // The cloud half of init on SakuraCloud: a switch, the matchbox host (NIC 0 on the shared
-// segment, NIC 1 on the switch; a disk copied from the newest Ubuntu 24.04, edited with
+// segment, NIC 1 on the switch; a disk copied from the newest Ubuntu 24.04 or Debian 12, edited with
 // its host name and the operator's SSH key, password login off), a packet filter that
 // lets only the operator reach SSH and gRPC, then power on. Every step is idempotent.
 import type { Clock } from "../core/clock";
@@ -13,6 +13,7 @@ import {
   type Server,
   bootServer,
   envTag,
+  hostArchive,
   hostFilterRules,
   waitDiskAvailable,
 } from "../sakuracloud";
@@ -130,7 +131,7 @@ export function cloudSteps(): Step<CloudInit>[] {
     },
     {
       id: "disk",
-      title: "host disk (Ubuntu 24.04)",
+      title: "host disk",
       async run(c, progress) {
         const name = resourceNames(c.config).disk;
         const { disk_gb, disk_plan } = c.config.sakuracloud.host;
@@ -143,7 +144,8 @@ export function cloudSteps(): Step<CloudInit>[] {
           get: (id) => c.api.disks.get(id),
           find: async () => byName((await c.api.disks.list({ name, tags: [envTag(c.config.name)] })).items, name),
           create: async () => {
-            const archive = await c.api.archives.findPublicUbuntu("24.04");
+            const os = hostArchive(c.config.sakuracloud.host.archive);
+            const archive = await c.api.archives.findPublic(os.tag, os.title);
             progress(`copying ${archive.name}`);
             return c.api.disks.create({ name, plan: disk_plan, sizeGB: disk_gb, sourceArchiveId: archive.id, serverId });
           },

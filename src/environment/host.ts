@@ -11,6 +11,7 @@ import { mirrorFlatcar } from "./assets";
 import { httpSilence, probeMatchboxGrpc, probeMatchboxHttp } from "./matchbox-probes";
 import { type RemoteHost, type SecretSink, connectHost, sshCredentials } from "../remote";
 import { classifySsh } from "../remote/errors";
+import { hostArchive } from "../sakuracloud/host-archives";
 import type { FlatcarAssets, HostFacts, HostSettings, MatchboxSource } from "../remote/installer";
 import { waitFor } from "../wait";
 import type { Step } from "./journal";
@@ -48,7 +49,8 @@ export function hostAddress(c: Pick<HostInit, "config" | "store">): string {
 }
 
 function sshUser(config: ProjectConfig): string {
-  return config.host?.ssh_user ?? (config.provider === "sakuracloud" ? "ubuntu" : "root");
+  // on SakuraCloud, the user disk edit gave the operator's key to: ubuntu on Ubuntu, root on Debian
+  return config.host?.ssh_user ?? (config.provider === "sakuracloud" ? hostArchive(config.sakuracloud.host.archive).sshUser : "root");
 }
 
 /** endpoints are what clients dial: gRPC at the operator's address, HTTP on the switch. */
@@ -133,7 +135,8 @@ export function hostSteps(): Step<HostInit>[] {
         const nic = (c.store.state.host?.nics as Array<{ mac: string }> | undefined)?.[1];
         if (!nic) throw new Error("internal: the host's NIC 1 was not recorded");
         const { configureSwitchNic } = await import("../remote/installer");
-        const r = await configureSwitchNic(c.host!, { mac: nic.mac, address: `${c.settings.switchAddress}/${c.settings.network.prefix}`, root: c.root });
+        const method = hostArchive(c.config.sakuracloud.host.archive).switchNic;
+        const r = await configureSwitchNic(c.host!, { mac: nic.mac, address: `${c.settings.switchAddress}/${c.settings.network.prefix}`, method, root: c.root });
         return { changed: r.changed, detail: r.details.join("; ") };
       },
     },

@@ -5,6 +5,7 @@ export { type HttpSakuraApi, type SakuraClientOptions, createSakuraApi } from ".
 export { type CredentialFlags, type ProjectCloudSettings, type ResolvedCredentials, type ResolveOptions, resolveCredentials } from "./credentials";
 export { ApiFailure, UncertainRequestError, isApiError, isNotFound } from "./errors";
 export { hostFilterRules, MAX_PACKET_FILTER_RULES } from "./firewall";
+export { DEFAULT_HOST_ARCHIVE, HOST_ARCHIVES, type HostArchive, hostArchive } from "./host-archives";
 export { type Credentials, type SecretSink } from "./http";
 export { type PowerTiming, bootServer, stopServer } from "./power";
 export { BOOT_NETWORK_TAG, PXECTL_TAG, envTag, isManagedBy, managedTags } from "./tags";

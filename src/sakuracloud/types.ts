@@ -208,6 +208,8 @@ export interface PlanApi {
 export interface ArchiveApi {
   /** findPublicUbuntu returns the newest public archive tagged for this Ubuntu release. */
   findPublicUbuntu(release: "24.04" | "22.04"): Promise<Archive>;
+  /** findPublic returns the newest available public archive with this tag; title names it in the error. */
+  findPublic(tag: string, title: string): Promise<Archive>;
   get(id: string): Promise<Archive>;
   list(query?: ListQuery): Promise<Page<Archive>>;
 }

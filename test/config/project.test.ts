@@ -24,6 +24,11 @@ describe("pxectl.yaml", () => {
     expect(c.assets.flatcar).toEqual({ channel: "stable", version: "current" });
   });
 
+  it("accepts Debian 12 as the host's archive, and nothing it cannot install", () => {
+    expect(parseProjectConfig("name: demo\nsakuracloud:\n  host:\n    archive: debian-12\n", "pxectl.yaml").sakuracloud.host.archive).toBe("debian-12");
+    expect(() => parseProjectConfig("name: demo\nsakuracloud:\n  host:\n    archive: centos-7\n", "pxectl.yaml")).toThrow(/sakuracloud\.host\.archive/);
+  });
+
   it.each([
     ["an unknown key, with the key it was meant to be", "name: demo\nsakuracloud:\n  zoen: is1a\n", ['3:3 sakuracloud.zoen unknown key "zoen"; did you mean "zone"?']],
     ["an unknown top-level key, listing the allowed ones when nothing is close", "name: demo\nwidgets: 3\n", ['2:1 widgets unknown key "widgets"; expected one of: name, provider, sakuracloud, host, network, matchbox, assets, profiles, variables, nodes, tls']],

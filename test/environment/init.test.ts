@@ -59,6 +59,35 @@ describe("pxectl init and destroy", () => {
   }, 120_000);
 });
 
+describe("pxectl init with Debian 12 as the host's archive", () => {
+  it("copies the newest Debian 12 archive and gives NIC 1 its address with systemd-networkd, not netplan", async () => {
+    const sakura = await startSakuraTestServer();
+    try {
+      const p = testProject(host, sakura, { archive: "debian-12" });
+      const first = await p.init();
+      expect(first.stderr).not.toMatch(/error/);
+      expect(first.exitCode).toBe(0);
+      const disk = sakura.inventory().find((i) => i.kind === "disk")!;
+      const source = sakura.store.get("disk", disk.zone, disk.id)?.sourceArchiveId;
+      expect(source && sakura.store.get("archive", disk.zone, source)?.name).toBe("Debian GNU/Linux 12.9 64bit");
+      const network = readFileSync(join(p.root, "etc/systemd/network/60-pxectl-switch.network"), "utf8");
+      expect(network).toContain(`MACAddress=${SWITCH_MAC}`);
+      expect(network).toContain("Address=192.168.0.1/24");
+      expect(statSync(join(p.root, "etc/systemd/network/60-pxectl-switch.network")).mode & 0o777).toBe(0o644);
+      expect(existsSync(join(p.root, "etc/netplan/60-pxectl-switch.yaml"))).toBe(false);
+      expect(readFileSync(join(p.root, "etc/pxectl/dnsmasq.conf"), "utf8")).toContain("interface=ens4");
+
+      const again = await p.init();
+      expect(again.exitCode).toBe(0);
+      expect((JSON.parse(again.stdout) as { steps: Array<{ id: string; changed: boolean }> }).steps.filter((s) => s.changed).map((s) => s.id)).toEqual([]);
+      expect((await p.pxectl(["destroy", "--yes", "-o", "json"])).exitCode).toBe(0);
+      expect(sakura.inventory()).toEqual([]);
+    } finally {
+      await sakura.close();
+    }
+  }, 120_000);
+});
+
 describe("the local-boot answer", () => {
   it("is served from the path the node profiles name", async () => {
     const { HOST_PATHS } = await import("../../src/remote/installer/paths");

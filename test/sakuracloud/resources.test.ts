@@ -29,6 +29,12 @@ describe("the SakuraCloud client", () => {
     expect((await api.archives.findPublicUbuntu("22.04")).name).toBe("Ubuntu Server 22.04.5 LTS 64bit");
   });
 
+  it("finds the newest public Debian 12 archive by its tag, and names a missing one", async () => {
+    const api = connectClient(await startTestServer(), { zone: "is1b" });
+    expect(await api.archives.findPublic("debian-12-latest", "Debian 12")).toMatchObject({ name: "Debian GNU/Linux 12.9 64bit", scope: "shared", availability: "available" });
+    await expect(api.archives.findPublic("debian-13-latest", "Debian 13")).rejects.toThrow("zone is1b has no public Debian 13 archive (tag debian-13-latest)");
+  });
+
   it("creates, reads, lists and deletes a switch, tagged for its environment", async () => {
     const server = await startTestServer();
     const api = connectClient(server);

@@ -81,6 +81,8 @@ export interface ProjectOptions {
   /** Reach the host's sshd here instead (a relay a test can cut). */
   ssh?: { address: string; port: number };
   extraSans?: string[];
+  /** sakuracloud.host.archive (the default, Ubuntu 24.04, when absent). */
+  archive?: "ubuntu-24.04" | "debian-12";
   keep?: boolean;
 }
 
@@ -95,6 +97,7 @@ export function testProject(host: TestHost, sakura: SakuraTestServer, o: Project
       "name: demo",
       "sakuracloud:",
       `  allow_from: [${ALLOW_FROM}]`,
+      ...(o.archive ? ["  host:", `    archive: ${o.archive}`] : []),
       "host:", // the test reaches the host's namespace, not the test server's made-up address
       `  address: ${o.ssh?.address ?? host.net.address}`,
       ...(o.ssh ? [`  ssh_port: ${o.ssh.port}`] : []),

@@ -1,15 +1,24 @@
 // On SakuraCloud, disk edit configures only NIC 0; the switch-side NIC (NIC 1) gets its
-// static address here, with netplan (Ubuntu's network configuration), matched by the MAC
-// the API reported, so interface naming on the host does not matter.
+// static address here, matched by the MAC the API reported, so interface naming on the
+// host does not matter. On Ubuntu with netplan (its network configuration); on Debian,
+// whose images configure NIC 0 with ifupdown, with systemd-networkd (part of Debian 12's
+// systemd), which then manages NIC 1 only and leaves NIC 0 to ifupdown.
 import netplanTemplate from "../../../templates/netplan-switch.yaml.tmpl";
+import networkdTemplate from "../../../templates/networkd-switch.network.tmpl";
+import { type Clock, systemClock } from "../../core/clock";
 import { RemoteError } from "../../core/errors";
+import { type Poll, waitFor } from "../../wait";
 import type { RemoteHost } from "../host";
-import { FileSet } from "./files";
+import { type DesiredFile, FileSet } from "./files";
 import { render } from "./render";
 import type { StepResult } from "./step";
 import { Target } from "./target";
 
 export const NETPLAN_SWITCH_FILE = "/etc/netplan/60-pxectl-switch.yaml";
+export const NETWORKD_SWITCH_FILE = "/etc/systemd/network/60-pxectl-switch.network";
+
+/** SwitchNicMethod is how the host's OS configures its NICs: netplan (Ubuntu) or systemd-networkd (Debian). */
+export type SwitchNicMethod = "netplan" | "networkd";
 
 /** SwitchNicResult says which NIC carries the switch address now. */
 export interface SwitchNicResult extends StepResult {
@@ -19,25 +28,43 @@ export interface SwitchNicResult extends StepResult {
 interface Link {
   ifname: string;
   address?: string;
+  addr_info?: Array<{ family: string; local: string; prefixlen: number }>;
 }
 
+const ADDRESS_TIMEOUT_MS = 30_000;
+
+/** switchNicFile is the configuration file for the NIC with this MAC (address in CIDR form). */
+export function switchNicFile(method: SwitchNicMethod, mac: string, address: string): DesiredFile {
+  const data = { mac: mac.toLowerCase(), address };
+  // netplan warns about (and some versions refuse) configuration readable by others; networkd
+  // reads its files as the systemd-network user
+  return method === "netplan"
+    ? { path: NETPLAN_SWITCH_FILE, content: render("netplan-switch.yaml", netplanTemplate, data), mode: 0o600 }
+    : { path: NETWORKD_SWITCH_FILE, content: render("networkd-switch.network", networkdTemplate, data), mode: 0o644 };
+}
+
+const APPLY: Record<SwitchNicMethod, { command: string; label: string }> = {
+  netplan: { command: "netplan apply", label: "netplan apply" },
+  // enable: the address comes back at boot; reload: a running networkd reads the new file
+  networkd: { command: "systemctl enable --now systemd-networkd.service && networkctl reload", label: "start systemd-networkd and reload its files" },
+};
+
 /** configureSwitchNic gives the NIC with this MAC the switch address (CIDR form) and applies it. */
-export async function configureSwitchNic(host: RemoteHost, o: { mac: string; address: string; root?: string }): Promise<SwitchNicResult> {
+export async function configureSwitchNic(host: RemoteHost, o: { mac: string; address: string; method?: SwitchNicMethod; root?: string; clock?: Clock }): Promise<SwitchNicResult> {
+  const method = o.method ?? "netplan";
   const target = new Target(host, o.root);
-  const links = JSON.parse((await target.run("ip -j link show", { label: "list network interfaces", logOutput: false })).stdout) as Link[];
-  const nic = links.find((l) => l.address?.toLowerCase() === o.mac.toLowerCase());
+  const nic = (await links(target)).find((l) => l.address?.toLowerCase() === o.mac.toLowerCase());
   if (!nic) {
     throw new RemoteError(`no NIC on ${host.label} has the MAC ${o.mac} that SakuraCloud reports for its switch-side NIC`, {
       hint: "check the server's NICs in the control panel; NIC 1 must be connected to the switch",
     });
   }
-  const content = render("netplan-switch.yaml", netplanTemplate, { mac: o.mac.toLowerCase(), address: o.address });
-  // netplan warns about (and some versions refuse) configuration readable by others
-  const files = await FileSet.plan(target, [{ path: NETPLAN_SWITCH_FILE, content, mode: 0o600 }]);
+  const files = await FileSet.plan(target, [switchNicFile(method, o.mac, o.address)]);
   const activated = await files.apply();
   if (activated.paths.length > 0) {
     try {
-      await target.act("netplan apply", { label: "netplan apply", timeoutMs: 120_000 });
+      await target.act(APPLY[method].command, { label: APPLY[method].label, timeoutMs: 120_000 });
+      if (target.live) await waitForAddress(target, o.mac, o.address, o.clock ?? systemClock);
     } catch (e) {
       await activated.rollback();
       throw e;
@@ -45,4 +72,21 @@ export async function configureSwitchNic(host: RemoteHost, o: { mac: string; add
   }
   await activated.finish();
   return { changed: activated.paths.length > 0, details: [`${nic.ifname} (${o.mac}) has ${o.address}`], interface: nic.ifname };
+}
+
+async function links(target: Target): Promise<Link[]> {
+  return JSON.parse((await target.run("ip -j addr show", { label: "list network interfaces", logOutput: false })).stdout) as Link[];
+}
+
+// netplan apply and networkd's reload return before the address is on the NIC
+async function waitForAddress(target: Target, mac: string, address: string, clock: Clock): Promise<void> {
+  const [ip, prefix] = address.split("/");
+  await waitFor(
+    async (): Promise<Poll<true>> => {
+      const nic = (await links(target)).find((l) => l.address?.toLowerCase() === mac.toLowerCase());
+      const has = nic?.addr_info?.some((a) => a.family === "inet" && a.local === ip && String(a.prefixlen) === prefix);
+      return has ? { state: "success", value: true } : { state: "retry", seen: `${nic?.ifname ?? mac} has ${nic?.addr_info?.map((a) => `${a.local}/${a.prefixlen}`).join(", ") || "no address"}` };
+    },
+    { what: `${address} on the switch-side NIC ${mac}`, minDelayMs: 500, maxDelayMs: 2000, timeoutMs: ADDRESS_TIMEOUT_MS, clock },
+  );
 }

@@ -1,4 +1,5 @@
-// Archives (OS images): the matchbox host is installed from the newest public Ubuntu.
+// Archives (OS images): the matchbox host is installed from the newest public archive
+// carrying a release's "-latest" tag (Ubuntu 24.04 or Debian 12, see host-archives.ts).
 import { NotFoundError } from "../../core/errors";
 import { type ClientContext, listOf } from "../client-context";
 import { toArchive, unwrap } from "../convert";
@@ -18,15 +19,18 @@ export function archiveApi(ctx: ClientContext): ArchiveApi {
       return toArchive(unwrap<WireArchive>(await http.call({ method: "GET", zone, path: `archive/${id}`, what }), "Archive", what));
     },
 
-    async findPublicUbuntu(release): Promise<Archive> {
+    findPublicUbuntu(release): Promise<Archive> {
       // SakuraCloud moves the "ubuntu-<release>-latest" tag to each new point release (iaas-api-go ostype).
-      const tag = `ubuntu-${release}-latest`;
+      return this.findPublic(`ubuntu-${release}-latest`, `Ubuntu ${release}`);
+    },
+
+    async findPublic(tag, title): Promise<Archive> {
       const page = await list({ tags: [tag], filter: { Scope: ["shared"] }, sort: ["-CreatedAt"] });
       const newest = page.items
         .filter((a) => a.availability === "available")
         .sort((a, b) => (b.createdAt ?? "").localeCompare(a.createdAt ?? "") || Number(BigInt(b.id) - BigInt(a.id)))[0];
       if (!newest) {
-        throw new NotFoundError(`zone ${zone} has no public Ubuntu ${release} archive (tag ${tag})`, {
+        throw new NotFoundError(`zone ${zone} has no public ${title} archive (tag ${tag})`, {
           hint: "choose another zone, or check the public archives in the control panel",
         });
       }

@@ -36,6 +36,8 @@ const ARCHIVES: ArchiveSeed[] = [
   { name: "AlmaLinux 9.5 64bit", tags: ["alma-9-latest", "current-stable", "distro-alma", "distro-ver-9.5"], displayOrder: 100240905010, createdAt: "2024-11-25T14:20:00+09:00" },
   { name: "Rocky Linux 9.5 64bit", tags: ["current-stable", "distro-rocky", "distro-ver-9.5", "rocky-9-latest"], displayOrder: 100241905010, createdAt: "2024-11-27T13:05:44+09:00" },
   { name: "Debian GNU/Linux 12.9 64bit", tags: ["current-stable", "debian-12-latest", "distro-debian", "distro-ver-12.9"], displayOrder: 100541209010, createdAt: "2025-01-14T16:31:09+09:00" },
+  // appended (seeded IDs follow the order): the point release before, which the tag has left
+  { name: "Debian GNU/Linux 12.8 64bit", tags: ["distro-debian", "distro-ver-12.8"], displayOrder: 100541208010, createdAt: "2024-11-12T15:02:40+09:00" },
 ];
 
 const CORES = [1, 2, 3, 4, 6, 8, 12, 16];
