@@ -68,6 +68,22 @@ await esbuild.build({
 });
 chmodSync(join(dist, "matchbox-test-server.cjs"), 0o755);
 
+// The SakuraCloud test server, with its machine-backed mode: what `pxectl lab up --host vm`
+// starts (found next to pxectl), so the cloud lab needs no checkout of the sources.
+await esbuild.build({
+  entryPoints: [join(root, "test/support/sakuracloud/main.ts")],
+  outfile: join(dist, "sakuracloud-test-server.cjs"),
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  legalComments: "none",
+  banner: { js: "#!/usr/bin/env node" },
+  loader: Object.fromEntries(TEXT_EXTENSIONS.map((e) => [e, "text"])),
+  logLevel: "warning",
+});
+chmodSync(join(dist, "sakuracloud-test-server.cjs"), 0o755);
+
 if (binary) {
   const blob = join(dist, "pxectl.blob");
   const seaConfig = join(dist, "sea-config.json");

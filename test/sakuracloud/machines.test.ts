@@ -33,7 +33,7 @@ const until = async <T>(what: string, probe: () => Promise<T | undefined> | T | 
   throw new Error(`timed out waiting for ${what}`);
 };
 
-const noImage = { ensure: () => Promise.reject(new Error("this test has no host image")), edit: () => Promise.reject(new Error("no host image")) };
+const noImage = { ensure: () => Promise.reject(new Error("this test has no host image")), copy: () => Promise.reject(new Error("no host image")), edit: () => Promise.reject(new Error("no host image")) };
 
 describe.skipIf(skip)("the machine-backed SakuraCloud test server", () => {
   it("backs switches, blank-disk servers, power and packet filters with bridges, QEMU and nftables, and leaves nothing", { timeout: 180_000 }, async () => {

@@ -75,7 +75,7 @@ function plans(): PlanRecord[] {
 /** seed fills a new store with the catalogue of every zone. */
 export function seed(store: Store): void {
   store.zones.push(...ZONES);
-  store.regions.push(...REGIONS);
+  store.regions.push(...REGIONS.map((r) => ({ ...r, nameServers: store.nameServers ?? r.nameServers })));
   ZONES.forEach((zone, zi) => {
     store.serverPlans.set(zone.name, plans());
     ARCHIVES.forEach((a, ai) => {

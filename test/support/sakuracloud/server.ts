@@ -98,7 +98,8 @@ export async function startSakuraTestServer(o: SakuraTestServerOptions = {}): Pr
   const credentials = o.credentials ?? DEFAULT_TEST_CREDENTIALS;
   const machines = o.machines ? await Machines.start(o.machines) : undefined;
   const shared = machines?.network.shared;
-  const store = new Store(Date.now, shared && { networkAddress: shared.network, networkMaskLen: shared.maskLen, defaultRoute: shared.gateway });
+  // the zone's name servers stand on the uplink side, inside the namespace: the host VM's resolv.conf names them
+  const store = new Store(Date.now, shared && { networkAddress: shared.network, networkMaskLen: shared.maskLen, defaultRoute: shared.gateway }, machines && [machines.network.uplinkAddress]);
   seed(store);
   machines?.attach(store);
   const timeline = new Timeline(o.tickMode ?? "request");

@@ -18,6 +18,8 @@ export class Store {
     private readonly now: () => number,
     /** The zones' shared segment (192.0.2.0/24, as the Go fake, unless machines back the server). */
     readonly sharedSubnet: { networkAddress: string; networkMaskLen: number; defaultRoute: string } = { networkAddress: "192.0.2.0", networkMaskLen: 24, defaultRoute: "192.0.2.1" },
+    /** Every region's name servers instead of the real ones (machines must not be sent outside). */
+    readonly nameServers?: string[],
   ) {}
 
   /** newId returns a fresh 12-digit ID, as a string like the API sends without X-Sakura-Bigint-As-Int. */

@@ -4,7 +4,7 @@
 // image, or blank), the disk edit writes into that copy, power on/off start QEMU, press
 // its ACPI button or kill it, and packet filters are nftables rules on the shared bridge.
 // Everything lives in one network namespace this makes and close() removes.
-import { copyFile, mkdir, open, rm, writeFile } from "node:fs/promises";
+import { mkdir, open, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { badRequest } from "../api-error";
@@ -30,11 +30,15 @@ export interface DiskEditSettings {
   disablePasswordAuth: boolean;
   /** The shared-segment NIC: its MAC, address with prefix, and gateway. */
   sharedNic?: { mac: string; address: string; gateway: string };
+  /** The zone's name servers, as SakuraCloud's disk edit writes them into resolv.conf. */
+  nameServers: string[];
 }
 
 /** HostImageSource builds the host image (once, cached) and edits copies of it. */
 export interface HostImageSource {
   ensure(progress: (text: string) => void): Promise<HostImage>;
+  /** Makes a disk from the image (a sparse copy). */
+  copy(image: HostImage, dest: string): Promise<void>;
   edit(disk: string, settings: DiskEditSettings): Promise<void>;
   /** Puts files into a copy, e.g. the lab OS matchbox serves to nodes. */
   addFiles?(disk: string, files: ReadonlyArray<{ path: string; source: string }>): Promise<void>;
@@ -147,7 +151,7 @@ export class Machines {
     this.diskFiles.set(disk.id, file);
     if (archive) {
       this.hostImage ??= await this.o.hostImage.ensure((t) => this.log(`host image: ${t}`));
-      await copyFile(this.hostImage.disk, file);
+      await this.o.hostImage.copy(this.hostImage, file);
       if (this.o.hostFiles?.length) {
         if (!this.o.hostImage.addFiles) throw new Error("internal: the host image source cannot add files");
         await this.o.hostImage.addFiles(file, this.o.hostFiles);
@@ -174,6 +178,7 @@ export class Machines {
       sshPublicKeys: keys,
       disablePasswordAuth: edit.DisablePWAuth === true,
       sharedNic: nic0?.ipAddress ? { mac: nic0.mac.toLowerCase(), address: `${nic0.ipAddress}/${segment.maskLen}`, gateway: segment.gateway } : undefined,
+      nameServers: this.store.nameServers ?? [],
     });
     this.log(`disk ${disk.id}: edited (host name ${typeof edit.HostName === "string" ? edit.HostName : "-"}, ${keys.length} SSH keys)`);
   }
