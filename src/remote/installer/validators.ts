@@ -30,7 +30,8 @@ export function nftCheck(target: Target, path: string): Validator {
  * systemdVerify checks units and their drop-ins with `systemd-analyze verify`. The files
  * are laid out in a fresh unit folder named by SYSTEMD_UNIT_PATH; under a root prefix,
  * --root makes ExecStart= programs resolve inside the prefix. Warnings about our own files
- * (an unknown key is only a warning to systemd) fail the check too.
+ * (an unknown key is only a warning to systemd) fail the check too. --man=no: a host
+ * without man-db (Debian's minimal images) would fail Documentation=man:… otherwise.
  */
 export function systemdVerify(target: Target, units: readonly string[]): Validator {
   return async (files) => {
@@ -44,7 +45,7 @@ export function systemdVerify(target: Target, units: readonly string[]): Validat
       await target.run(copies.map((c) => c.command).join("\n"), { label: "lay out units for systemd-analyze" });
       const unitPath = target.live ? folder : "/" + posix.relative(target.root, folder);
       const root = target.live ? "" : ` --root=${quote(target.root)}`;
-      const result = await target.run(`SYSTEMD_UNIT_PATH=${quote(unitPath)} systemd-analyze verify${root} --recursive-errors=no ${quoteAll(units)} 2>&1`, {
+      const result = await target.run(`SYSTEMD_UNIT_PATH=${quote(unitPath)} systemd-analyze verify${root} --recursive-errors=no --man=no ${quoteAll(units)} 2>&1`, {
         label: `systemd-analyze verify ${units.join(" ")}`,
         okExitCodes: [0, 1],
       });
