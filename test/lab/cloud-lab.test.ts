@@ -50,6 +50,14 @@ const onHostStatus = (command: string): string => {
   }
 };
 
+/** consoleTails is the end of every VM's serial console, for a failure's story. */
+const consoleTails = (): string => {
+  const machines = lab?.server.machines;
+  if (!machines) return "";
+  const files = execFileSync("find", [join(machines.workDir, "consoles"), "-name", "*.log"], { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+  return files.map((f) => `--- ${f}\n${readFileSync(f, "utf8").trim().split("\n").slice(-25).join("\n")}\n`).join("");
+};
+
 afterAll(async () => {
   await lab?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -66,6 +74,7 @@ describe.skipIf(skip)("the cloud lab: SakuraCloud on one machine", () => {
 
     // an Ubuntu host cannot be built here: the API says so, before anything is made
     const init = await timed("init", () => pxectl("init", "--matchbox-binary", MATCHBOX!, "--skip-assets", "-o", "json"));
+    if (init.exitCode !== 0) process.stderr.write(consoleTails());
     ok(init);
     const result = JSON.parse(init.stdout) as { host: { hostKey: string }; matchbox: { grpcEndpoint: string; httpEndpoint: string }; steps: Array<{ id: string; changed: boolean; detail?: string }> };
     const address = state().host.public_address;
@@ -100,6 +109,7 @@ describe.skipIf(skip)("the cloud lab: SakuraCloud on one machine", () => {
     const add = await timed("node add --create (2)", () => pxectl("node", "add", "--create", "--count", "2", "-o", "json"));
     ok(add);
     const watch = await timed("2 nodes from power-on to installed", () => pxectl("watch", "--until", "installed", "--timeout", "420s", "-o", "json"));
+    if (watch.exitCode !== 0) process.stderr.write(consoleTails());
     expect(watch.exitCode, watch.stderr + watch.stdout.slice(-3000)).toBe(0);
     const done = JSON.parse(watch.stdout.trim().split("\n").at(-1)!) as { outcome: string; nodes: Array<{ node: string; stage: string; reached: boolean; stages: Array<{ stage: string; at: string }> }> };
     expect(done.nodes.map((n) => [n.stage, n.reached])).toEqual([["installed", true], ["installed", true]]);

@@ -15,8 +15,11 @@ import { tlsPaths } from "../../pki";
 import { hostSettings } from "../../remote/installer";
 import { push } from "../profile/apply";
 import { bootAll } from "./boot";
+import { type UpVmResult, runCloudLab } from "./up-vm";
 
 export interface UpOptions {
+  host?: "local" | "vm";
+  cloudServer?: string;
   matchboxBinary?: string;
   vms: number;
   firmware: Firmware;
@@ -49,8 +52,12 @@ async function findMatchbox(given: string | undefined, env: NodeJS.ProcessEnv): 
   });
 }
 
-/** run starts the lab (writing a lab project first in an empty folder) and boots --vms VMs. */
-export async function run(o: UpOptions, ctx: Context): Promise<CommandResult<UpResult>> {
+/** run starts the lab: on this machine (writing a lab project first in an empty folder, booting --vms VMs), or, with --host vm, the cloud lab. */
+export async function run(o: UpOptions, ctx: Context): Promise<CommandResult<UpResult> | CommandResult<UpVmResult>> {
+  return o.host === "vm" ? runCloudLab(o, ctx) : runLocal(o, ctx);
+}
+
+async function runLocal(o: UpOptions, ctx: Context): Promise<CommandResult<UpResult>> {
   await checkLabPrerequisites({ env: ctx.env, uid: process.getuid?.() ?? 0, firmwares: [o.firmware] });
   const projectWritten = await writeLabProject(ctx.configPath, labNamespace);
   const project = await ctx.project();
