@@ -16,7 +16,7 @@ const ROUNDS = Number(process.argv[2] ?? 1);
 const ROOT = join(import.meta.dirname, "..");
 const PXECTL = [process.execPath, join(ROOT, "dist/pxectl.cjs")];
 const MATCHBOX = join(ROOT, "dist/matchbox-test-server.cjs");
-const CACHE = process.env.PXECTL_LAB_CACHE ?? "/tmp/pxectl-lab-cache";
+const CACHE = process.env.PXECTL_LAB_CACHE ?? join(ROOT, ".cache/lab");
 const MACS = ["52:54:00:70:78:31", "52:54:00:70:78:32", "52:54:00:70:78:33"];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// Builds dist/pxectl.cjs (one bundled file) and, with --binary, dist/pxectl: a Node
-// single-executable application. pkg is not used because it downloads base binaries.
-import { execFileSync } from "node:child_process";
-import { copyFileSync, chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+// Builds dist/pxectl.cjs (one bundled file, with a source map: what tests run) and, with
+// --binary, dist/pxectl: a Node single-executable application (scripts/sea.mjs, built from
+// its own bundle in dist/sea/). pkg is not used because it downloads base binaries.
+import { chmodSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import { buildSeaBinary } from "./sea.mjs";
 import { TEXT_EXTENSIONS } from "./text-hooks.mjs";
+import { precompiledValidators } from "./validators.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
@@ -27,24 +29,44 @@ const stubNativeAddons = {
   },
 };
 
-mkdirSync(dist, { recursive: true });
-const started = Date.now();
-await esbuild.build({
-  entryPoints: [join(root, "src/cli/bin.ts")],
-  outfile: join(dist, "pxectl.cjs"),
+// commander loads node:child_process when it loads (for executable subcommands, which pxectl
+// has none of): about 3 ms of every start. It gets a stand-in that loads the module on first use.
+const lazyChildProcessForCommander = {
+  name: "lazy-child-process-for-commander",
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (a) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(a.importer) ? { path: "node:child_process", namespace: "lazy-builtin" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (a) => ({
+      contents: `let loaded; module.exports = new Proxy({}, { get: (_, key) => (loaded ??= require(${JSON.stringify(a.path)}))[key] });`,
+      loader: "js",
+    }));
+  },
+};
+
+// the options every bundle of pxectl itself shares (dist/pxectl.cjs and the binary's chunks)
+const common = {
   bundle: true,
   platform: "node",
   target: "node20",
-  format: "cjs",
-  minify: binary || args.has("--minify"),
   keepNames: true,
   legalComments: "none",
-  sourcemap: binary ? false : "linked",
-  banner: { js: "#!/usr/bin/env node" },
   define: { PXECTL_VERSION: JSON.stringify(pkg.version) },
   loader: Object.fromEntries(TEXT_EXTENSIONS.map((e) => [e, "text"])),
-  plugins: [stubNativeAddons],
+  plugins: [stubNativeAddons, lazyChildProcessForCommander, precompiledValidators(root)],
   logLevel: "warning",
+};
+
+mkdirSync(dist, { recursive: true });
+const started = Date.now();
+await esbuild.build({
+  ...common,
+  entryPoints: [join(root, "src/cli/bin.ts")],
+  outfile: join(dist, "pxectl.cjs"),
+  format: "cjs",
+  minify: args.has("--minify"),
+  sourcemap: "linked",
+  banner: { js: "#!/usr/bin/env node" },
 });
 chmodSync(join(dist, "pxectl.cjs"), 0o755);
 
@@ -68,8 +90,10 @@ await esbuild.build({
 });
 chmodSync(join(dist, "matchbox-test-server.cjs"), 0o755);
 
-// The SakuraCloud test server, with its machine-backed mode: what `pxectl lab up --host vm`
-// starts (found next to pxectl), so the cloud lab needs no checkout of the sources.
+// The SakuraCloud test server as one program (npm run sakuracloud-test-server): its pid is
+// the server's own, so SIGTERM or Ctrl-C stops it (under npx tsx a wrapper held the pid).
+// With --machines it is what `pxectl lab up --host vm` starts (found next to pxectl), so
+// the cloud lab needs no checkout of the sources; the lab OS's templates are text.
 await esbuild.build({
   entryPoints: [join(root, "test/support/sakuracloud/main.ts")],
   outfile: join(dist, "sakuracloud-test-server.cjs"),
@@ -85,31 +109,6 @@ await esbuild.build({
 chmodSync(join(dist, "sakuracloud-test-server.cjs"), 0o755);
 
 if (binary) {
-  const blob = join(dist, "pxectl.blob");
-  const seaConfig = join(dist, "sea-config.json");
-  writeFileSync(seaConfig, JSON.stringify({
-    main: join(dist, "pxectl.cjs"),
-    output: blob,
-    disableExperimentalSEAWarning: true,
-    useCodeCache: true,
-  }));
-  execFileSync(process.execPath, ["--experimental-sea-config", seaConfig], { stdio: ["ignore", "ignore", "inherit"] });
-  const out = join(dist, "pxectl");
-  rmSync(out, { force: true });
-  copyFileSync(process.execPath, out);
-  chmodSync(out, 0o755);
-  // Stripping must happen before injection: stripping an injected binary corrupts it.
-  try {
-    execFileSync("strip", ["--strip-all", out], { stdio: "ignore" });
-  } catch {
-    process.stderr.write("build: strip not available; the binary keeps its debug symbols\n");
-  }
-  const { inject } = await import("postject");
-  await inject(out, "NODE_SEA_BLOB", readFileSync(blob), {
-    sentinelFuse: "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2",
-  });
-  rmSync(blob);
-  rmSync(seaConfig);
-  const mb = (statSync(out).size / 1e6).toFixed(1);
-  process.stderr.write(`build: dist/pxectl (${mb} MB) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  const built = await buildSeaBinary({ root, dist, common });
+  process.stderr.write(`build: dist/pxectl (${built.mb.toFixed(1)} MB, ${built.chunks} chunks) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }

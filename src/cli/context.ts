@@ -1,7 +1,7 @@
 // Context: what every command receives. Built once per run from the global options;
 // the project file and state are loaded only when a command asks for them.
-import { createWriteStream } from "node:fs";
-import * as fsPromises from "node:fs/promises";
+// fs.promises loads on first use (a command's), not when --help or --version starts
+import { createWriteStream, promises as fsPromises } from "node:fs";
 import { join, relative } from "node:path";
 import type { Clock } from "../core/clock";
 import type { FileSystem } from "../config/files";

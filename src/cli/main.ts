@@ -113,11 +113,14 @@ class CommandRunner implements Runner {
         fs: io.fs,
         command: name || commandPath(command),
         configPath: resolveConfigPath(globals.config, io.env, io.cwd),
+        // process.stdin is created (a stream: milliseconds) only when a prompt may read it
         prompt: createPrompter({
-          interactive: isInteractive({ stdinTTY: Boolean(io.stdin.isTTY), stderrTTY: Boolean(io.stderr.isTTY), yes: globals.yes, env: io.env }),
+          interactive: Boolean(io.stderr.isTTY) && isInteractive({ stdinTTY: Boolean(io.stdin.isTTY), stderrTTY: true, yes: globals.yes, env: io.env }),
           yes: globals.yes,
           output: io.stderr as NodeJS.WritableStream,
-          input: io.stdin,
+          get input() {
+            return io.stdin;
+          },
           signal: io.signal,
         }),
       });

@@ -31,6 +31,11 @@ export function buildProgram(runner: Runner, io: { stdout: Sink; stderr: Sink },
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),
       writeErr: (s) => void io.stderr.write(s),
+      // from the streams pxectl writes to, not commander's process.stdout (creating it costs start-up time)
+      getOutHelpWidth: () => (io.stdout.isTTY && io.stdout.columns) || 80,
+      getErrHelpWidth: () => (io.stderr.isTTY && io.stderr.columns) || 80,
+      getOutHasColors: () => false, // help text has no colours
+      getErrHasColors: () => false,
       // errors are printed once, by cli/main, in the selected output format
       outputError: () => undefined,
     });

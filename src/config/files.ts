@@ -1,6 +1,5 @@
 // Private files: atomic writes (temp file, fsync, rename, fsync dir) and 0700 folders.
 // A crash at any point leaves either the old file or the new one, never a mix.
-import { randomBytes } from "node:crypto";
 import * as fsp from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
@@ -13,6 +12,8 @@ const TEMP_SUFFIX = ".tmp";
 
 /** writeFileAtomic replaces path with data; readers see the old or the new content, whole. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, { mode = 0o600, fs = nodeFs }: { mode?: number; fs?: FileSystem } = {}): Promise<void> {
+  // loaded here, not with this module: node:crypto costs milliseconds of every start that reads a project
+  const { randomBytes } = await import("node:crypto");
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}${TEMP_SUFFIX}`);
   const handle = await fs.open(temp, "wx", mode);
   try {

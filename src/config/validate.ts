@@ -1,11 +1,11 @@
 // JSON Schema validation with ajv, turned into located one-line problems:
 // "pxectl.yaml:7:3: sakuracloud.zone: must be one of is1a, ... (got "is9z")".
-import Ajv, { type AnySchema, type ErrorObject, type ValidateFunction } from "ajv";
+import type { AnySchema, ErrorObject, ValidateFunction } from "ajv";
 import type { ConfigProblem } from "../core/errors";
 import { closest, describeValue } from "../core/text";
+import { compileValidator } from "./validators";
 import type { Located, PathSegment } from "./yaml";
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
 const compiled = new WeakMap<object, ValidateFunction>();
 
 /** compileSchema compiles (once) a JSON Schema; defaults are filled in on validation. */
@@ -13,7 +13,7 @@ export function compileSchema(schema: AnySchema): ValidateFunction {
   const key = schema as object;
   let fn = compiled.get(key);
   if (!fn) {
-    fn = ajv.compile(schema);
+    fn = compileValidator(schema);
     compiled.set(key, fn);
   }
   return fn;

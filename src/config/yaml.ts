@@ -82,6 +82,16 @@ function syntaxProblems(doc: Document.Parsed, lc: LineCounter, file: string): Co
   });
 }
 
+/** syntaxHint says how to fix the first syntax error of a file. */
+function syntaxHint(problems: readonly ConfigProblem[]): string {
+  const m = problems[0]?.message ?? "";
+  if (/tab/i.test(m)) return "YAML indents with spaces only: replace the tabs at that line";
+  if (/quote/i.test(m)) return "close the quote on that line, or write the value without quotes";
+  if (/flow (sequence|map|collection)|[\]}]/i.test(m)) return "close the [ or { opened on that line";
+  if (/unique|duplicate/i.test(m)) return "keep one of the two keys";
+  return 'fix the YAML at that line: indent with spaces, and quote values that hold ": " or " #"';
+}
+
 const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true } as const;
 
 /** parseYaml parses one YAML document or throws a ConfigError with positions. */
@@ -99,7 +109,7 @@ function parseYamlPrecisely(text: string, file: string, version: "1.1" | "1.2"):
   const lc = new LineCounter();
   const doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter: lc, version });
   const problems = syntaxProblems(doc, lc, file);
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError(problems, { hint: syntaxHint(problems) });
   return docToLocated(doc, lc, file);
 }
 
@@ -119,6 +129,6 @@ function parseYamlAllPrecisely(text: string, file: string, version: "1.1" | "1.2
   const docs = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter: lc, version });
   if (!Array.isArray(docs)) return [];
   const problems = docs.flatMap((d) => syntaxProblems(d, lc, file)).slice(0, 1);
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError(problems, { hint: syntaxHint(problems) });
   return docs.filter((d) => d.contents !== null).map((d) => docToLocated(d, lc, file));
 }

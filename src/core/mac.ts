@@ -28,6 +28,17 @@ export function parseMac(input: string, what = "MAC address"): string {
   return mac;
 }
 
+/** parseMachineMac is parseMac for a machine's own address: broadcast, multicast and all-zero addresses, which no network card has, are refused. */
+export function parseMachineMac(input: string, what = "MAC address"): string {
+  const mac = parseMac(input, what);
+  // the first octet's low bit marks a group (multicast, broadcast) address; all zeros is "no address"
+  if (parseInt(mac.slice(0, 2), 16) & 1 || mac === "00:00:00:00:00:00") {
+    const kind = mac === "ff:ff:ff:ff:ff:ff" ? "the broadcast address" : mac.startsWith("00") ? "the all-zero address" : "a multicast address";
+    throw new UsageError(`MAC ${mac} is ${kind}, which no network card has`, { hint: "copy the MAC from the machine's network card (ip link, or its boot screen)" });
+  }
+  return mac;
+}
+
 /** hexhyp writes a MAC as iPXE's ${mac:hexhyp} does: 52-54-00-a1-9c-ae. */
 export function hexhyp(mac: string): string {
   return mac.replace(/:/g, "-");

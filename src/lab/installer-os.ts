@@ -33,7 +33,7 @@ export interface InstallerOs {
 }
 
 /** SYSLINUX_EFI are the syslinux-efi package's x86_64 loader and its core module. */
-const SYSLINUX_MBR = "/usr/lib/syslinux/mbr/mbr.bin";
+export const SYSLINUX_MBR = "/usr/lib/syslinux/mbr/mbr.bin";
 export const SYSLINUX_EFI = { loader: "/usr/lib/SYSLINUX.EFI/efi64/syslinux.efi", module: "/usr/lib/syslinux/modules/efi64/ldlinux.e64" };
 
 const SYSLINUX_CFG = `DEFAULT installed
@@ -72,17 +72,54 @@ async function kernelPackage(): Promise<string> {
 
 const initScript = () => initTemplate.replaceAll("{{modules}}", VIRTIO_MODULES.join(" ")).replaceAll("{{configOffsetMiB}}", String(CONFIG_OFFSET_MIB));
 
+/** installerOsBuild names the cache folder of this version of the lab OS (its files and how they are built). */
+export function installerOsBuild(): string {
+  return createHash("sha256").update(BUILD_VERSION).update(initScript()).update(udhcpcScript).update(SYSLINUX_CFG).digest("hex").slice(0, 12);
+}
+
+const processAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+/**
+ * removeAbandonedBuilds deletes the work folders (<build>.build-<pid>) of builds whose process
+ * is gone, killed part way: a build in progress in another process is left alone. Returns their names.
+ */
+export async function removeAbandonedBuilds(cacheDir: string): Promise<string[]> {
+  const names = await readdir(cacheDir).catch(() => [] as string[]);
+  const abandoned = names.filter((n) => {
+    const pid = Number(/\.build-(\d+)$/.exec(n)?.[1]);
+    return pid > 0 && pid !== process.pid && !processAlive(pid);
+  });
+  for (const n of abandoned) await rm(join(cacheDir, n), { recursive: true, force: true });
+  return abandoned;
+}
+
 /** ensureInstallerOs builds (once per version of /init) the kernel, initrd and install image under cacheDir. */
 export async function ensureInstallerOs(cacheDir: string, progress: (t: string) => void = () => undefined): Promise<InstallerOs> {
-  const init = initScript();
-  const build = createHash("sha256").update(BUILD_VERSION).update(init).update(udhcpcScript).update(SYSLINUX_CFG).digest("hex").slice(0, 12);
-  const dir = join(cacheDir, build);
+  await removeAbandonedBuilds(cacheDir);
+  const dir = join(cacheDir, installerOsBuild());
   const os = { kernel: join(dir, "vmlinuz"), initrd: join(dir, "initrd.img"), image: join(dir, IMAGE_NAME) };
   const stamp = join(dir, "kernel-version");
   if (await exists(stamp)) return { ...os, kernelVersion: (await readFile(stamp, "utf8")).trim() };
 
   const work = `${dir}.build-${process.pid}`;
   await rm(work, { recursive: true, force: true });
+  try {
+    return { ...os, kernelVersion: await build(cacheDir, dir, work, progress) };
+  } finally {
+    // done (renamed into place) or failed: either way the work folder goes
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function build(cacheDir: string, dir: string, work: string, progress: (t: string) => void): Promise<string> {
+  const init = initScript();
   await mkdir(join(work, "deb"), { recursive: true });
   const kernelVersion = await unpackKernel(cacheDir, work, progress);
   progress("building the initrd");
@@ -111,8 +148,7 @@ export async function ensureInstallerOs(cacheDir: string, progress: (t: string) 
   await writeFile(join(out, "kernel-version"), kernelVersion + "\n");
   await rm(dir, { recursive: true, force: true });
   await rename(out, dir);
-  await rm(work, { recursive: true, force: true });
-  return { ...os, kernelVersion };
+  return kernelVersion;
 }
 
 /** BUILD_VERSION changes whenever the way the files are built changes: the cache key includes it. */

@@ -3,11 +3,11 @@
 import { access, constants } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import { LabError } from "../core/errors";
-import { SYSLINUX_EFI } from "./installer-os";
+import { SYSLINUX_EFI, SYSLINUX_MBR } from "./installer-os";
 import { type Firmware, vmFirmwareFiles } from "./vm";
 
 /** PROGRAMS are the commands the lab runs, with the Debian package of each. */
-const PROGRAMS: ReadonlyArray<[string, string]> = [
+export const PROGRAMS: ReadonlyArray<[string, string]> = [
   ["ip", "iproute2"],
   ["dnsmasq", "dnsmasq-base"],
   ["qemu-system-x86_64", "qemu-system-x86"],
@@ -16,11 +16,13 @@ const PROGRAMS: ReadonlyArray<[string, string]> = [
   ["syslinux", "syslinux"],
   ["mcopy", "mtools"],
 ];
-const FILES: ReadonlyArray<[string, string]> = [
+/** FILES are the files it reads, with the Debian package of each (syslinux-common is only recommended by syslinux). */
+export const FILES: ReadonlyArray<[string, string]> = [
   ["/bin/busybox", "busybox-static"],
   ["/usr/lib/ipxe/undionly.kpxe", "ipxe"],
   [SYSLINUX_EFI.loader, "syslinux-efi"],
-  [SYSLINUX_EFI.module, "syslinux-efi"],
+  [SYSLINUX_EFI.module, "syslinux-common"],
+  [SYSLINUX_MBR, "syslinux-common"],
 ];
 const PACKAGE_OF_FILE: ReadonlyArray<[RegExp, string]> = [
   [/ipxe\/qemu/, "ipxe-qemu"],

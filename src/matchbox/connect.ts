@@ -3,7 +3,7 @@
 // on its own. The client certificate is checked before dialling, and grpc-js loads only
 // here, when a command really talks to matchbox.
 import { isAbsolute, resolve } from "node:path";
-import type { Context } from "../cli/context";
+import type { Clock } from "../core/clock";
 import { UsageError } from "../core/errors";
 import { statePaths } from "../config/state";
 import { type ClientTlsFiles, loadClientTls, tlsPaths } from "../pki";
@@ -15,6 +15,19 @@ export interface MatchboxOverrides {
   caFile?: string;
   certFile?: string;
   keyFile?: string;
+}
+
+/** CommandScope is what connectMatchbox uses of a command's run: where state lives, the run's clock, signal and log, and its cleanups. */
+export interface CommandScope {
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly stateDir: string;
+  readonly clock: Clock;
+  readonly signal: AbortSignal;
+  readonly out: { verbose(line: string): void };
+  readonly display: (path: string) => string;
+  readState(): Promise<{ state: { matchbox?: Record<string, unknown> | null } }>;
+  defer(cleanup: () => unknown): void;
 }
 
 /** MatchboxSettings are the resolved endpoint and files, and where the endpoint came from. */
@@ -59,7 +72,7 @@ export function resolveMatchboxSettings(o: { flags: MatchboxOverrides; env: Node
   else if (typeof recorded === "string") [endpoint, endpointFrom] = [parseEndpoint(recorded, "state matchbox.grpc_endpoint"), "state"];
   else {
     throw new UsageError("no matchbox endpoint is known", {
-      hint: `pass --endpoint host:port or set ${MATCHBOX_ENV.endpoint}; pxectl init records it for its own host (profile plan --offline and profile render need none)`,
+      hint: `pass --endpoint host:port or set ${MATCHBOX_ENV.endpoint}; pxectl init (pxectl lab up in a lab) records it for its own host (profile plan --offline and profile render need none)`,
     });
   }
   const tls = tlsPaths(statePaths(o.stateDir).tls);
@@ -84,7 +97,7 @@ export async function openMatchbox(settings: ClientTlsFiles & { endpoint: string
 }
 
 /** connectMatchbox resolves the settings for a command, checks the client certificate and connects; the connection closes when the command ends. */
-export function connectMatchbox(ctx: Context, overrides: MatchboxOverrides = {}): Promise<MatchboxConnection> {
+export function connectMatchbox(ctx: CommandScope, overrides: MatchboxOverrides = {}): Promise<MatchboxConnection> {
   // one connection per command and settings: watch pushes once per installed node
   const key = JSON.stringify(overrides);
   const open = connections.get(ctx) ?? new Map<string, Promise<MatchboxConnection>>();
@@ -98,9 +111,9 @@ export function connectMatchbox(ctx: Context, overrides: MatchboxOverrides = {})
   return connection;
 }
 
-const connections = new WeakMap<Context, Map<string, Promise<MatchboxConnection>>>();
+const connections = new WeakMap<CommandScope, Map<string, Promise<MatchboxConnection>>>();
 
-async function connectOnce(ctx: Context, overrides: MatchboxOverrides): Promise<MatchboxConnection> {
+async function connectOnce(ctx: CommandScope, overrides: MatchboxOverrides): Promise<MatchboxConnection> {
   const state = await ctx.readState();
   const settings = resolveMatchboxSettings({ flags: overrides, env: ctx.env, cwd: ctx.cwd, stateDir: ctx.stateDir, state: state.state });
   const api = await openMatchbox(settings, { display: ctx.display, now: new Date(ctx.clock.now()), signal: ctx.signal });

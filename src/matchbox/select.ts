@@ -14,6 +14,11 @@ export function selectorString(selector: Readonly<Record<string, string>>): stri
     .join(",");
 }
 
+/** describeSelector shows a selector as k=v pairs, or says the group is the default one. */
+export function describeSelector(selector: Readonly<Record<string, string>>): string {
+  return selectorString(selector) || "(none: the default group)";
+}
+
 /** byteCompare orders strings as Go does: by their UTF-8 bytes. */
 function byteCompare(a: string, b: string): number {
   return a === b ? 0 : Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));

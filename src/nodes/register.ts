@@ -1,7 +1,7 @@
 // Registering nodes: names and MACs checked against what state already holds, so a typo or
 // a machine registered twice is refused with a line that says which node has it.
 import { UsageError } from "../core/errors";
-import { parseMac } from "../core/mac";
+import { parseMachineMac } from "../core/mac";
 import type { NodeRecord } from "../config/state";
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,40}$/;
@@ -17,12 +17,7 @@ export function checkName(name: string, nodes: Readonly<Record<string, NodeRecor
 
 /** checkMac normalises a MAC and refuses one no network card has, or another node has. */
 export function checkMac(input: string, nodes: Readonly<Record<string, NodeRecord>>): string {
-  const mac = parseMac(input);
-  // the first octet's low bit marks a group (multicast, broadcast) address; all zeros is "no address"
-  if (parseInt(mac.slice(0, 2), 16) & 1 || mac === "00:00:00:00:00:00") {
-    const kind = mac === "ff:ff:ff:ff:ff:ff" ? "the broadcast address" : mac.startsWith("00") ? "the all-zero address" : "a multicast address";
-    throw new UsageError(`MAC ${mac} is ${kind}, which no network card has`, { hint: "copy the MAC from the machine's network card (ip link, or its boot screen)" });
-  }
+  const mac = parseMachineMac(input);
   const owner = Object.entries(nodes).find(([, n]) => n.mac === mac)?.[0];
   if (owner) throw new UsageError(`MAC ${mac} is already node ${owner}`, { hint: `pxectl node show ${owner}` });
   return mac;

@@ -20,7 +20,7 @@ export interface ClientTlsPems {
   keyPem: string;
 }
 
-const MISSING_HINT = "pxectl init creates the certificates in .pxectl/tls/; elsewhere, pass --ca-file, --cert-file and --key-file";
+const MISSING_HINT = "pxectl init (pxectl lab up in a lab) creates the certificates in .pxectl/tls/; elsewhere, pass --ca-file, --cert-file and --key-file";
 
 /** readAll reads the files in order and names every missing one (in that order, whatever the disk's timing). */
 async function readAll(paths: readonly string[], o: { display: (p: string) => string; fs: FileSystem }): Promise<string[]> {

@@ -44,7 +44,7 @@ export async function writePair(paths: TlsPaths, role: TlsRole, pair: KeyAndCert
 /** requireCa loads the CA, or explains that there is none yet. */
 export async function requireCa(paths: TlsPaths, display: (p: string) => string, fs: FileSystem = nodeFs): Promise<LoadedPair> {
   const ca = await readPair(paths, "ca", display, fs);
-  if (!ca) throw new CertificateError(`no CA in ${display(paths.dir)}`, { hint: "pxectl init creates the CA and the certificates" });
+  if (!ca) throw new CertificateError(`no CA in ${display(paths.dir)}`, { hint: "pxectl init (pxectl lab up in a lab) creates the CA and the certificates" });
   return ca;
 }
 

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,15 +11,30 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 
 describe("the single binary", () => {
   let binary: string;
+  let empty: string | undefined;
+  const bundle = () => ({ code: readFileSync(join(root, "dist/pxectl.cjs"), "utf8"), map: readFileSync(join(root, "dist/pxectl.cjs.map"), "utf8") });
+  let before: ReturnType<typeof bundle>;
 
   beforeAll(() => {
+    before = bundle();
     execFileSync("npm", ["run", "--silent", "build:binary"], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
     // an empty folder: no node_modules, no sources, and no node on PATH below
-    const empty = mkdtempSync(join(tmpdir(), "pxectl-binary-"));
-    afterAll(() => rmSync(empty, { recursive: true, force: true }));
+    empty = mkdtempSync(join(tmpdir(), "pxectl-binary-"));
     binary = join(empty, "pxectl");
     copyFileSync(join(root, "dist/pxectl"), binary);
   }, 180_000);
+  afterAll(() => {
+    if (empty) rmSync(empty, { recursive: true, force: true });
+  });
+
+  it("is built from its own bundle: dist/pxectl.cjs, which tests and bin/pxectl run, and its source map stay as they were", () => {
+    const after = bundle();
+    expect(after.code === before.code, "dist/pxectl.cjs was replaced").toBe(true);
+    expect(after.map === before.map, "dist/pxectl.cjs.map was replaced").toBe(true);
+    expect(after.code).toContain("//# sourceMappingURL=pxectl.cjs.map");
+    expect((JSON.parse(after.map) as { sources: string[] }).sources).toContain("../src/cli/bin.ts");
+    expect(readFileSync(join(root, "dist/sea/pxectl.cjs"), "utf8").length).toBeLessThan(after.code.length * 0.75); // minified
+  });
 
   it("is one self-contained executable", () => {
     expect(statSync(binary).mode & 0o111).not.toBe(0);

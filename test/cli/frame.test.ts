@@ -19,6 +19,16 @@ describe("the CLI frame", () => {
     expect(r.stdout).toMatch(/\n {2}config /);
   });
 
+  it("shows duration defaults as they are typed, not in milliseconds", async () => {
+    const r = await runCli(["watch", "--help"], { cwd: tempDir() });
+    expect(r.exitCode).toBe(0);
+    const help = r.stdout.replace(/\s+/g, " ");
+    expect(help).toContain("give up after this long, e.g. 30m or 2h (default: 30m)");
+    expect(help).toContain("without progress (default: 10m)");
+    expect(help).toContain("no matching group) (default: 1m)");
+    expect(help).not.toMatch(/default: \d{4,}/);
+  });
+
   it("answers an unknown command with one line, a hint and exit code 2", async () => {
     const r = await runCli(["frobnicate"], { cwd: tempDir() });
     expect(r.exitCode).toBe(2);

@@ -39,7 +39,7 @@ describe("pxectl cert show", () => {
   it("explains that there is no CA yet, exit 11", async () => {
     const r = await runCli(["cert", "show"], { cwd: tempDir({ "pxectl.yaml": "name: demo\n" }) });
     expect(r.exitCode).toBe(11);
-    expect(r.stderr).toBe("error: no CA in .pxectl/tls\nhint: pxectl init creates the CA and the certificates\n");
+    expect(r.stderr).toBe("error: no CA in .pxectl/tls\nhint: pxectl init (pxectl lab up in a lab) creates the CA and the certificates\n");
   });
 });
 

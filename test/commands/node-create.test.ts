@@ -9,7 +9,7 @@ import type { FileSystem } from "../../src/config/files";
 import { ensureTls, tlsPaths } from "../../src/pki";
 import { FakeClock } from "../support/clock";
 import { runCli } from "../support/cli";
-import { startTestMatchbox } from "../support/matchbox-harness";
+import { startMatchbox } from "../support/matchbox-harness";
 import { connectClient, startTestServer } from "../support/sakuracloud/connect";
 import { tempDir } from "../support/tempdir";
 
@@ -36,7 +36,7 @@ async function project() {
   await release();
   const tls = tlsPaths(join(cwd, ".pxectl/tls"));
   await ensureTls(tls, { env: "demo", serverSans: ["127.0.0.1"], validityDays: 30, now: new Date() });
-  const mb = await startTestMatchbox({ pki: tls, logLevel: "error" });
+  const mb = await startMatchbox({ pki: tls, logLevel: "error" });
   onTestFinished(() => mb.stop());
   const env = { SAKURA_API_ROOT_URL: sakura.rootUrl, SAKURA_ACCESS_TOKEN: sakura.credentials.accessToken, SAKURA_ACCESS_TOKEN_SECRET: sakura.credentials.accessTokenSecret, PXECTL_MATCHBOX_ENDPOINT: mb.endpoint };
   const state = () => JSON.parse(readFileSync(join(cwd, ".pxectl/state.json"), "utf8")) as StateFile;

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli";
-import { exampleProject, startTestMatchbox } from "../support/matchbox-harness";
+import { exampleProject, startMatchbox } from "../support/matchbox-harness";
 
 async function ipxeFor(httpUrl: string, mac: string): Promise<string> {
   const r = await fetch(`${httpUrl}/ipxe?uuid=&mac=${mac.replace(/:/g, "-")}&domain=&hostname=&serial=&arch=x86_64`);
@@ -16,7 +16,7 @@ const state = (cwd: string) => JSON.parse(readFileSync(join(cwd, ".pxectl/state.
 
 describe("pxectl node", () => {
   it("adds a machine by MAC in any spelling, and matchbox then boots it with its install profile", async () => {
-    const mb = await startTestMatchbox();
+    const mb = await startMatchbox();
     const p = exampleProject(mb);
     const add = await runCli(["node", "add", "--mac", "52-54-00-BE-EF-01", "--name", "web1", "--meta", "role=web", "-o", "json"], p);
     expect(add.stderr).not.toMatch(/^error/m);
@@ -45,7 +45,7 @@ describe("pxectl node", () => {
     [["--mac", "52:54:00:be:ef:13", "--name", "n3", "--profile", "flatcar-instal"], 3, 'node n3 boots profile "flatcar-instal", which the profile directory does not declare; did you mean "flatcar-install"?'],
     [[], 2, "error: which machine? pass --mac MAC"],
   ])("refuses %j with one line and exit %i, keeping state as it was", async (args, code, message) => {
-    const mb = await startTestMatchbox();
+    const mb = await startMatchbox();
     const p = exampleProject(mb);
     expect((await runCli(["node", "add", "--mac", "52:54:00:be:ef:01", "--name", "web1"], p)).exitCode).toBe(0);
     const before = state(p.cwd).nodes;
@@ -57,7 +57,7 @@ describe("pxectl node", () => {
   });
 
   it("reinstall and remove move and delete its groups", async () => {
-    const mb = await startTestMatchbox();
+    const mb = await startMatchbox();
     const p = exampleProject(mb);
     await runCli(["node", "add", "--mac", "52:54:00:be:ef:01", "--name", "web1"], p);
     // what watch records once it sees the node installed: its install group boots the disk
@@ -84,7 +84,7 @@ describe("pxectl node", () => {
   });
 
   it("says which node a mistyped name meant", async () => {
-    const mb = await startTestMatchbox();
+    const mb = await startMatchbox();
     const p = exampleProject(mb);
     await runCli(["node", "add", "--mac", "52:54:00:be:ef:01", "--name", "web1"], p);
     const r = await runCli(["node", "show", "wbe1"], p);

@@ -1,11 +1,12 @@
 // pxectl profile apply|plan|list|get|delete|render and group list|get|delete, run as the CLI
-// against the matchbox test server over mutual TLS.
+// against the real matchbox when PXECTL_TEST_MATCHBOX names it (else the test server) over
+// mutual TLS; the tests that count writes or inject faults use the test server's hook.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createCa, issueClient, tlsPaths, writePair } from "../../src/pki";
 import { runCli, spawnCli } from "../support/cli";
-import { type TestMatchbox, exampleProject as project, startTestMatchbox } from "../support/matchbox-harness";
+import { type TestMatchbox, exampleProject as project, startMatchbox, startTestMatchbox } from "../support/matchbox-harness";
 import { tempDir } from "../support/tempdir";
 import { testPki } from "../support/tls";
 
@@ -96,7 +97,7 @@ describe("pxectl profile apply", () => {
 
 describe("pxectl profile and group list|get|delete", () => {
   it("show what matchbox holds and whether pxectl wrote it, and delete after a confirmation", async () => {
-    const mb = await startTestMatchbox();
+    const mb = await startMatchbox();
     const p = project(mb);
     await runCli(["profile", "apply"], p);
     const api = await mb.api();
@@ -149,7 +150,7 @@ describe("client certificates", () => {
   });
 
   it("reads the endpoint and files from flags before the environment", async () => {
-    const mb = await startTestMatchbox();
+    const mb = await startMatchbox();
     const p = project(mb);
     const elsewhere = tempDir();
     mkdirSync(join(elsewhere, "tls"));
@@ -159,9 +160,9 @@ describe("client certificates", () => {
     const r = await runCli(["group", "list", "--endpoint", mb.endpoint, ...files], { cwd: p.cwd, env: { PXECTL_MATCHBOX_ENDPOINT: "127.0.0.1:1" } });
     expect(r).toMatchObject({ exitCode: 0, stdout: `no groups on matchbox at ${mb.endpoint}\n` });
     const missing = await runCli(["group", "list"], p);
-    expect(missing).toMatchObject({ exitCode: 11, stderr: "error: .pxectl/tls/ca.crt, .pxectl/tls/client.crt and .pxectl/tls/client.key are missing\nhint: pxectl init creates the certificates in .pxectl/tls/; elsewhere, pass --ca-file, --cert-file and --key-file\n" });
+    expect(missing).toMatchObject({ exitCode: 11, stderr: "error: .pxectl/tls/ca.crt, .pxectl/tls/client.crt and .pxectl/tls/client.key are missing\nhint: pxectl init (pxectl lab up in a lab) creates the certificates in .pxectl/tls/; elsewhere, pass --ca-file, --cert-file and --key-file\n" });
     const noEndpoint = await runCli(["group", "list"], { cwd: p.cwd });
-    expect(noEndpoint).toMatchObject({ exitCode: 2, stderr: "error: no matchbox endpoint is known\nhint: pass --endpoint host:port or set PXECTL_MATCHBOX_ENDPOINT; pxectl init records it for its own host (profile plan --offline and profile render need none)\n" });
+    expect(noEndpoint).toMatchObject({ exitCode: 2, stderr: "error: no matchbox endpoint is known\nhint: pass --endpoint host:port or set PXECTL_MATCHBOX_ENDPOINT; pxectl init (pxectl lab up in a lab) records it for its own host (profile plan --offline and profile render need none)\n" });
     const scheme = await runCli(["group", "list", "--endpoint", "https://matchbox:8081"], p);
     expect(scheme.stderr).toBe('error: --endpoint: matchbox endpoint "https://matchbox:8081" must be host:port, without a scheme\nhint: write it as host:port, e.g. 192.168.0.1:8081 or matchbox.example.com:8081\n');
   });

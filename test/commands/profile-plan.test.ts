@@ -23,6 +23,22 @@ describe("pxectl profile plan", () => {
     expect(plan.changes.every((c: { action: string }) => c.action === "create")).toBe(true);
   });
 
+  it("from the folder above examples/, -f examples/profiles finds examples/pxectl.yaml beside it (plan --offline, render)", async () => {
+    const cwd = tempDir();
+    cpSync(EXAMPLES, join(cwd, "examples"), { recursive: true });
+    const plan = await runCli(["profile", "plan", "-f", "examples/profiles", "--offline"], { cwd });
+    expect(plan.stderr).toBe("");
+    expect(plan.exitCode).toBe(0);
+    expect(plan.stdout).toContain("+ profile flatcar-install");
+    const render = await runCli(["profile", "render", "-f", "examples/profiles", "--mac", "52:54:00:a1:9c:ae", "--ipxe"], { cwd });
+    expect(render.exitCode, render.stderr).toBe(0);
+    expect(render.stdout).toContain("flatcar_production_pxe.vmlinuz");
+    // apply writes state, so it does not guess: the error says which --config to pass
+    const apply = await runCli(["profile", "apply", "-f", "examples/profiles"], { cwd });
+    expect(apply.exitCode).toBe(3);
+    expect(apply.stderr).toBe("error: pxectl.yaml: no project file here\nhint: pass the project of examples/profiles: --config examples/pxectl.yaml\n");
+  });
+
   it("reads profiles.dir from pxectl.yaml, relative to it", async () => {
     const cwd = tempDir();
     cpSync(EXAMPLES, join(cwd, "lab"), { recursive: true });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli";
-import { startTestMatchbox } from "../support/matchbox-harness";
+import { startMatchbox } from "../support/matchbox-harness";
 import { tempDir } from "../support/tempdir";
 
 const EXAMPLES = fileURLToPath(new URL("../../examples", import.meta.url));
@@ -68,7 +68,7 @@ describe("pxectl profile render", () => {
     ["node1 installed", ["--mac", "52:54:00:a1:9c:ae", "--query", "os=installed"]],
     ["another machine installed", ["--mac", "52:54:00:00:00:01", "--query", "os=installed"]],
   ])("agrees with the matchbox test server once applied: %s", async (_what, args) => {
-    const mb = await startTestMatchbox();
+    const mb = await startMatchbox();
     const cwd = tempDir();
     cpSync(EXAMPLES, cwd, { recursive: true });
     cpSync(mb.pki.dir, join(cwd, ".pxectl/tls"), { recursive: true });

@@ -1,6 +1,8 @@
 // pxectl status without a host: which checks a provider gets, and what it says about an
 // init that never ran, stopped half way, or left a damaged state file.
 import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkServices } from "../../src/commands/status/host-checks";
 import type { CheckResult } from "../../src/environment/checks";
@@ -8,12 +10,13 @@ import { Target } from "../../src/remote/installer/target";
 import { runCli } from "../support/cli";
 import { FakeClock } from "../support/clock";
 import { ScriptedHost } from "../support/scripted-host";
+import { connectClient, startTestServer } from "../support/sakuracloud/connect";
 import { tempDir } from "../support/tempdir";
 
 const EXISTING = "name: demo\nprovider: existing\nhost:\n  address: 192.0.2.10\n";
 
-async function status(files: Record<string, string>) {
-  const r = await runCli(["status", "-o", "json"], { cwd: tempDir(files), clock: new FakeClock() });
+async function status(files: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
+  const r = await runCli(["status", "-o", "json"], { cwd: tempDir(files), clock: new FakeClock(), env });
   const value = JSON.parse(r.stdout) as { ok: boolean; checks: CheckResult[] };
   return { exitCode: r.exitCode, ok: value.ok, byName: Object.fromEntries(value.checks.map((c) => [c.name, c])), names: value.checks.map((c) => c.name) };
 }
@@ -45,6 +48,50 @@ describe("pxectl status before the environment is built", () => {
     const s = await status({ "pxectl.yaml": "name: demo\nnetwork:\n  address: 192.168.0.0/24\n" });
     expect(s.byName.config).toMatchObject({ status: "fail", detail: "pxectl.yaml: network.address: 192.168.0.0 is the network's own address, not a host address in 192.168.0.0/24" });
     expect(Object.values(s.byName).filter((c) => c.status !== "skip").map((c) => c.name)).toEqual(["config"]);
+  });
+});
+
+describe("pxectl status after an init that failed half way", () => {
+  it("checks the resources and the power state recorded, instead of hiding what was billed", async () => {
+    const sakura = await startTestServer();
+    const api = connectClient(sakura);
+    const sw = await api.switches.create({ name: "demo-switch" });
+    const server = await api.servers.create({ name: "demo-host", plan: { cpu: 2, memoryMB: 4096 }, nics: ["shared", { switchId: sw.id }] });
+    const disk = await api.disks.create({ name: "demo-host", plan: "ssd", sizeGB: 20, serverId: server.id });
+    const pf = await api.packetFilters.create({ name: "demo-host", rules: [] });
+    const resources = {
+      switch: { kind: "switch", id: sw.id, name: sw.name, status: "created" },
+      server: { kind: "server", id: server.id, name: server.name, status: "created" },
+      disk: { kind: "disk", id: disk.id, name: disk.name, status: "created" },
+      packet_filter: { kind: "packetfilter", id: pf.id, name: pf.name, status: "created" },
+    };
+    const steps = { "init/operator-key": { status: "done" }, "init/disk-edit": { status: "failed", error: "the disk did not become available within 10m" } };
+    const files = { "pxectl.yaml": "name: demo\nsakuracloud:\n  allow_from: [203.0.113.7]\n", ".pxectl/state.json": JSON.stringify({ ...JSON.parse(state(steps)), resources }) };
+    const env = { SAKURA_API_ROOT_URL: sakura.rootUrl, SAKURA_ACCESS_TOKEN: sakura.credentials.accessToken, SAKURA_ACCESS_TOKEN_SECRET: sakura.credentials.accessTokenSecret, HOME: tempDir() };
+    const s = await status(files, env);
+    expect(s.byName.init).toMatchObject({ status: "fail", detail: 'pxectl init stopped at "disk-edit" (the disk did not become available within 10m)' });
+    expect(s.byName.resources).toMatchObject({ status: "pass", detail: "switch, server, disk, packetfilter present" });
+    expect(s.byName.power).toMatchObject({ status: "fail", detail: "the host demo-host is down", hint: "run pxectl init: it starts the host" });
+  });
+
+  it("shows what is tagged for the environment when state recorded nothing", async () => {
+    const sakura = await startTestServer();
+    await connectClient(sakura).switches.create({ name: "demo-switch" });
+    const env = { SAKURA_API_ROOT_URL: sakura.rootUrl, SAKURA_ACCESS_TOKEN: sakura.credentials.accessToken, SAKURA_ACCESS_TOKEN_SECRET: sakura.credentials.accessTokenSecret, HOME: tempDir() };
+    const s = await status({ "pxectl.yaml": "name: demo\nsakuracloud:\n  allow_from: [203.0.113.7]\n" }, env);
+    expect(s.byName.resources).toMatchObject({ status: "warn" });
+    expect(s.byName.resources!.detail).toMatch(/none recorded in state, but tagged for this environment: switch demo-switch/);
+  });
+});
+
+describe("pxectl status with a folder where pxectl.yaml should be", () => {
+  it("fails the config check with one line and a fix, not an internal error", async () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, "pxectl.yaml"));
+    const r = await runCli(["status"], { cwd, clock: new FakeClock() });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain("✗ config        pxectl.yaml: is a folder, not a project file\n");
+    expect(r.stdout).not.toMatch(/EISDIR|bug in pxectl/);
   });
 });
 

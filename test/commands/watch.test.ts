@@ -1,13 +1,15 @@
 // pxectl watch over a real SSH connection: the test sshd puts a stand-in journalctl first on
 // PATH, which prints a file the test appends journal records to as a booting node would. The
-// install-loop guard then really switches the node's group on the matchbox test server.
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+// machine's requests really go to matchbox (the real v0.11.0 when PXECTL_TEST_MATCHBOX names
+// it), and the lines it logged for them are what watch reads. The install-loop guard then
+// really switches the node's group on that matchbox.
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli";
 import { type Machine, installSteps, machine, renderSteps } from "../support/boot-lines";
-import { exampleProject, startTestMatchbox } from "../support/matchbox-harness";
+import { type TestMatchbox, exampleProject, startMatchbox } from "../support/matchbox-harness";
 import { TestSshd } from "../support/sshd";
 import { tempDir } from "../support/tempdir";
 
@@ -21,10 +23,13 @@ beforeAll(async () => {
   writeFileSync(join(bin, "journalctl"), `#!/bin/sh\nJOURNAL=$(cat ${bin}/journal-path)\necho "$@" > "$JOURNAL.args"\nexec tail -n +1 -f "$JOURNAL"\n`, { mode: 0o755 });
   sshd = await TestSshd.start({ extraConfig: [`SetEnv PATH=${bin}:/usr/sbin:/usr/bin:/sbin:/bin`] });
 }, 30_000);
-afterAll(async () => sshd?.stop());
+afterAll(async () => {
+  await sshd?.stop();
+  rmSync(bin, { recursive: true, force: true });
+});
 
 async function project(journal: string) {
-  const mb = await startTestMatchbox();
+  const mb = await startMatchbox();
   const p = exampleProject(mb);
   const examples = readFileSync(fileURLToPath(new URL("../../examples/pxectl.yaml", import.meta.url)), "utf8");
   writeFileSync(
@@ -39,12 +44,30 @@ async function project(journal: string) {
   return { mb, ...p };
 }
 
-/** boot appends a machine's lines to the journal file, stepMs apart, as they would be logged. */
-async function boot(journal: string, m: Machine, o: { steps?: number; stepMs?: number } = {}): Promise<void> {
+/**
+ * servedLine sends a machine's request to matchbox and returns the line matchbox logged for
+ * it: with the real matchbox, watch then parses what matchbox v0.11.0 really writes.
+ */
+async function servedLine(mb: TestMatchbox, path: string): Promise<string> {
+  const before = mb.logs.length;
+  await (await fetch(mb.httpUrl + path)).arrayBuffer();
+  for (let i = 0; i < 200; i++) {
+    const line = mb.logs.slice(before).find((l) => l.includes(' msg="HTTP GET /'));
+    if (line) return line;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`matchbox logged no request line for ${path}`);
+}
+
+/** boot appends a machine's lines to the journal file, stepMs apart, as they would be logged; matchbox's lines are the server's own. */
+async function boot(journal: string, m: Machine, o: { steps?: number; stepMs?: number; mb?: TestMatchbox } = {}): Promise<void> {
   const steps = installSteps(m).slice(0, o.steps);
   const lines = renderSteps(m, steps, Date.now(), 50, "journal-json");
   for (const [i, l] of lines.entries()) {
-    appendFileSync(journal, l.line.text + "\n");
+    const record = JSON.parse(l.line.text) as { MESSAGE: string; SYSLOG_IDENTIFIER: string };
+    const path = /msg="HTTP GET ([^"]*)"/.exec(record.MESSAGE)?.[1];
+    if (o.mb && record.SYSLOG_IDENTIFIER === "matchbox" && path) record.MESSAGE = await servedLine(o.mb, path);
+    appendFileSync(journal, JSON.stringify(record) + "\n");
     if (i % 20 === 19) await new Promise((r) => setTimeout(r, o.stepMs ?? 20));
   }
 }
@@ -56,7 +79,7 @@ describe("pxectl watch", () => {
     const node = machine(7);
     expect((await runCli(["node", "add", "--mac", node.mac, "--name", "web1"], p)).exitCode).toBe(0);
     const watching = runCli(["watch", "--timeout", "40s", "-o", "json"], p);
-    setTimeout(() => void boot(journal, node), 500);
+    setTimeout(() => void boot(journal, node, { mb: p.mb }), 500);
     const r = await watching;
     expect(r.stderr).not.toMatch(/error/);
     expect(r.exitCode).toBe(0);
@@ -67,6 +90,10 @@ describe("pxectl watch", () => {
     const state = JSON.parse(readFileSync(join(p.cwd, ".pxectl/state.json"), "utf8")) as { nodes: Record<string, { stage: string }> };
     expect(state.nodes.web1!.stage).toBe("installed");
     expect((await (await p.mb.api()).groupGet("pxectl-node-web1")).profile).toBe("pxectl-localboot");
+    // the matchbox lines watch followed are the ones the server (the real one under CI) wrote
+    const journalled = readFileSync(journal, "utf8").split("\n").filter((l) => l.includes('"SYSLOG_IDENTIFIER":"matchbox"'));
+    expect(journalled.length).toBeGreaterThan(5);
+    for (const l of journalled) expect(p.mb.logs).toContain((JSON.parse(l) as { MESSAGE: string }).MESSAGE);
   }, 60_000);
 
   it("reports a node stuck on a missing boot file with its cause, and exits 1", async () => {

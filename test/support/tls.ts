@@ -1,11 +1,14 @@
 // Certificates for tests: a project PKI made by pxectl's own pki module, cached per
 // worker because RSA key generation costs a second or so.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TlsPaths, ensureTls, tlsPaths } from "../../src/pki";
 
 const cache = new Map<string, Promise<TlsPaths>>();
+const folders: string[] = [];
+// the cache lives as long as the worker: its folders go when the worker does
+process.once("exit", () => folders.forEach((f) => rmSync(f, { recursive: true, force: true })));
 
 /** testPki returns a folder with ca/server/client files; server SANs cover loopback. */
 export function testPki(name = "default", sans: readonly string[] = ["127.0.0.1", "localhost"], validityDays = 30): Promise<TlsPaths> {
@@ -13,7 +16,9 @@ export function testPki(name = "default", sans: readonly string[] = ["127.0.0.1"
   let p = cache.get(key);
   if (!p) {
     p = (async () => {
-      const paths = tlsPaths(join(mkdtempSync(join(tmpdir(), `pxectl-pki-${name}-`)), "tls"));
+      const folder = mkdtempSync(join(tmpdir(), `pxectl-pki-${name}-`));
+      folders.push(folder);
+      const paths = tlsPaths(join(folder, "tls"));
       await ensureTls(paths, { env: name, serverSans: sans, validityDays, now: new Date() });
       return paths;
     })();

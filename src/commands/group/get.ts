@@ -3,7 +3,10 @@ import type { Context } from "../../cli/context";
 import { ownedFrom } from "../../matchbox/apply";
 import { type MatchboxOverrides, connectMatchbox } from "../../matchbox/connect";
 import { renderFields } from "../../output/table";
-import { type GroupRow, describeSelector } from "./list";
+import { describeSelector } from "../../matchbox/select";
+import type { Group } from "../../matchbox/types";
+
+type GroupRow = Group & { pxectl: boolean };
 
 export interface GetOptions extends MatchboxOverrides {
   id: string;

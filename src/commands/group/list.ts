@@ -2,17 +2,12 @@ import type { CommandResult } from "../../cli/command";
 import type { Context } from "../../cli/context";
 import { ownedFrom } from "../../matchbox/apply";
 import { type MatchboxOverrides, connectMatchbox } from "../../matchbox/connect";
-import { selectorString, sortGroups } from "../../matchbox/select";
+import { describeSelector, sortGroups } from "../../matchbox/select";
 import type { Group } from "../../matchbox/types";
 import { renderTable } from "../../output/table";
 
 /** GroupRow is a group on matchbox and whether pxectl wrote it. */
 export type GroupRow = Group & { pxectl: boolean };
-
-/** describeSelector shows a selector as k=v pairs, or says the group is the default one. */
-export function describeSelector(selector: Group["selector"]): string {
-  return selectorString(selector) || "(none: the default group)";
-}
 
 /** run lists the groups matchbox holds, in the order matchbox tries them (most specific first). */
 export async function run(o: MatchboxOverrides, ctx: Context): Promise<CommandResult<GroupRow[]>> {

@@ -34,8 +34,8 @@ export interface InitResult {
 
 /** run builds (or resumes, or checks) the environment described by pxectl.yaml. */
 export async function run(options: InitOptions, ctx: Context): Promise<CommandResult<InitResult>> {
-  const { readTextIfExists } = await import("../../config/files");
-  if ((await readTextIfExists(ctx.configPath, ctx.fs)) === undefined) {
+  const { readProjectText } = await import("../../config/project");
+  if ((await readProjectText(ctx.configPath, { fs: ctx.fs, display: ctx.display(ctx.configPath) })) === undefined) {
     const text = await projectFileFromAnswers(options, ctx.prompt, ctx.cwd);
     await writeFileAtomic(ctx.configPath, text, { mode: 0o644, fs: ctx.fs });
     ctx.out.info(`wrote ${ctx.display(ctx.configPath)}`);
@@ -52,7 +52,7 @@ export async function run(options: InitOptions, ctx: Context): Promise<CommandRe
   }
   const paths = statePaths(ctx.stateDir);
   const { hostSettings, matchboxSource } = await import("../../remote/installer");
-  const settings = hostSettings(config, ctx.display(project.path));
+  const settings = hostSettings(config, ctx.display(project.path), project.locate);
   const host: HostInit = {
     store,
     out: ctx.out,

@@ -1,13 +1,10 @@
 import type { CommandResult } from "../../cli/command";
 import type { Context } from "../../cli/context";
-import { parseMac } from "../../core/mac";
-import type { ProjectConfig } from "../../config/project";
-import type { StateStore } from "../../config/state";
+import { parseMachineMac } from "../../core/mac";
 import { bootVm } from "../../lab/lab";
 import { checkLabPrerequisites } from "../../lab/prerequisites";
 import type { Accel, Firmware } from "../../lab/vm";
-import { nextNames } from "../../nodes/register";
-import { push } from "../profile/apply";
+import type { BootedVm } from "../../project";
 
 export interface BootOptions {
   macs: string[];
@@ -17,34 +14,9 @@ export interface BootOptions {
   fresh?: boolean;
 }
 
-export interface BootedVm {
-  name: string;
-  mac: string;
-  registered: boolean;
-}
-
-/** LAB_MAC_PREFIX is the lab's own MAC range ("px" in the fourth and fifth bytes). */
-const LAB_MAC_PREFIX = "52:54:00:70:78";
-
-/** bootAll registers `vms` new nodes with lab MACs, pushes their groups and boots them (lab up --vms). */
-export async function bootAll(ctx: Context, store: StateStore, config: ProjectConfig, o: { vms: number; firmware: Firmware; accel: Accel; memory: number }): Promise<BootedVm[]> {
-  const taken = new Set(Object.values(store.state.nodes).map((n) => n.mac));
-  const macs: string[] = [];
-  for (let i = 1; macs.length < o.vms && i < 256; i++) {
-    const mac = `${LAB_MAC_PREFIX}:${i.toString(16).padStart(2, "0")}`;
-    if (!taken.has(mac)) macs.push(mac);
-  }
-  const names = nextNames(config.nodes.name_prefix, macs.length, store.state.nodes);
-  const now = new Date(ctx.clock.now()).toISOString();
-  await store.update((s) => names.forEach((name, i) => void (s.nodes[name] = { mac: macs[i]!, stage: "declared", created_at: now })));
-  await push({ prune: false }, ctx);
-  for (const [i, mac] of macs.entries()) await bootVm(store, { mac, name: names[i]!, firmware: o.firmware, accel: o.accel, memoryMB: o.memory, fresh: true });
-  return macs.map((mac, i) => ({ name: names[i]!, mac, registered: true }));
-}
-
 /** run starts a VM for each MAC; a MAC no node has boots anyway (it is what an unknown machine does). */
 export async function run(o: BootOptions, ctx: Context): Promise<CommandResult<BootedVm[]>> {
-  const macs = o.macs.map((m) => parseMac(m));
+  const macs = o.macs.map((m) => parseMachineMac(m));
   await checkLabPrerequisites({ env: ctx.env, uid: process.getuid?.() ?? 0, firmwares: [o.firmware] });
   const store = await ctx.writeState();
   const booted: BootedVm[] = [];

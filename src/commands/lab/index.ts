@@ -4,22 +4,22 @@
 import { InvalidArgumentError, Option } from "commander";
 import type { Registrar } from "../../cli/command";
 
-const positive = (what: string, max: number) => (value: string) => {
+const whole = (what: string, min: number, max: number) => (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new InvalidArgumentError(`${what} must be a whole number from 0 to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${what} must be a whole number from ${min} to ${max}`);
   return n;
 };
 const firmware = () => new Option("--firmware <firmware>", "bios (SeaBIOS + iPXE ROM), uefi (OVMF + iPXE ROM) or uefi-pxe (OVMF's PXE, then iPXE over TFTP)").choices(["bios", "uefi", "uefi-pxe"]).default("bios");
 const accel = () => new Option("--accel <accel>", "QEMU accelerator: tcg works everywhere, kvm needs working /dev/kvm").choices(["tcg", "kvm"]).default("tcg");
-const memory = () => new Option("--memory <mb>", "memory per VM in MB").argParser(positive("--memory", 65536)).default(384);
+const memory = () => new Option("--memory <mb>", "memory per VM in MB (at least 128: the installer runs from RAM)").argParser(whole("--memory", 128, 65536)).default(384);
 
 export const register: Registrar = (program, runner) => {
   const lab = program.command("lab").description("a provisioning network and VMs on this machine, to try pxectl without a cloud account (root)");
   lab
     .command("up")
     .description("start dnsmasq and matchbox in a network namespace, push the profiles, and boot --vms VMs")
-    .option("--matchbox-binary <file>", "the matchbox program to run (default: matchbox.binary, or matchbox on PATH)")
-    .option("--vms <n>", "register and boot this many VMs", positive("--vms", 64), 0)
+    .option("--matchbox-binary <file>", "the matchbox program to run (default: matchbox.binary, matchbox on PATH, else the release, downloaded once into the lab cache and checked against its signature)")
+    .option("--vms <n>", "register and boot this many VMs", whole("--vms", 0, 64), 0)
     .addOption(firmware())
     .addOption(accel())
     .addOption(memory())

@@ -1,20 +1,19 @@
-import { access, constants } from "node:fs/promises";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { CommandResult } from "../../cli/command";
 import type { Context } from "../../cli/context";
-import { LabError, UsageError } from "../../core/errors";
+import { UsageError } from "../../core/errors";
 import { statePaths } from "../../config/state";
 import { ensureInstallerOs } from "../../lab/installer-os";
 import { ensureLabTls, labNamespace, startLab, stopLab } from "../../lab/lab";
 import { checkLabPrerequisites } from "../../lab/prerequisites";
+import { findLabMatchbox } from "../../lab/matchbox";
 import { labOf } from "../../lab/state";
 import { writeLabProject } from "../../lab/project";
-import { selfCommand } from "../../lab/self";
+import { builtFile, selfCommand } from "../../lab/self";
 import type { Accel, Firmware } from "../../lab/vm";
 import { tlsPaths } from "../../pki";
 import { hostSettings } from "../../remote/installer";
-import { push } from "../profile/apply";
-import { bootAll } from "./boot";
+import { bootAll, push } from "../../project";
 import { type UpVmResult, runCloudLab } from "./up-vm";
 
 export interface UpOptions {
@@ -36,22 +35,6 @@ export interface UpResult {
   vms: Array<{ name: string; mac: string }>;
 }
 
-async function findMatchbox(given: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
-  if (given) {
-    await access(given, constants.X_OK).catch(() => {
-      throw new UsageError(`--matchbox-binary ${given} is not an executable file`, { hint: "chmod +x it, or pass the path of matchbox v0.11.0" });
-    });
-    return resolve(given);
-  }
-  for (const dir of (env.PATH ?? "").split(delimiter).filter(Boolean)) {
-    const candidate = join(dir, "matchbox");
-    if (await access(candidate, constants.X_OK).then(() => true, () => false)) return candidate;
-  }
-  throw new LabError("the lab needs a matchbox program, and none is on PATH", {
-    hint: "pass --matchbox-binary FILE: matchbox v0.11.0 from github.com/poseidon/matchbox/releases, or dist/matchbox-test-server.cjs from npm run build",
-  });
-}
-
 /** run starts the lab: on this machine (writing a lab project first in an empty folder, booting --vms VMs), or, with --host vm, the cloud lab. */
 export async function run(o: UpOptions, ctx: Context): Promise<CommandResult<UpResult> | CommandResult<UpVmResult>> {
   return o.host === "vm" ? runCloudLab(o, ctx) : runLocal(o, ctx);
@@ -65,8 +48,20 @@ async function runLocal(o: UpOptions, ctx: Context): Promise<CommandResult<UpRes
   if (config.provider !== "lab") {
     throw new UsageError(`${ctx.display(ctx.configPath)} is for provider ${config.provider}; the lab needs provider: lab`, { hint: "run pxectl lab up in an empty folder, or pass --config lab/pxectl.yaml" });
   }
-  const settings = hostSettings(config, ctx.display(project.path));
-  const matchboxBinary = await findMatchbox(o.matchboxBinary ?? (config.matchbox.binary && resolve(dirname(ctx.configPath), config.matchbox.binary)), ctx.env);
+  const settings = hostSettings(config, ctx.display(project.path), project.locate);
+  const cacheDir = o.cacheDir ?? ctx.env.PXECTL_LAB_CACHE ?? "/var/cache/pxectl/lab";
+  const matchbox = await ctx.out.step("finding matchbox", () =>
+    findLabMatchbox({
+      given: o.matchboxBinary,
+      configured: config.matchbox.binary && resolve(dirname(ctx.configPath), config.matchbox.binary),
+      env: ctx.env,
+      cacheDir,
+      release: { kind: "release", version: config.matchbox.version },
+      testServer: builtFile("matchbox-test-server.cjs"),
+    }),
+  );
+  if (matchbox.note) ctx.out.warn(matchbox.note);
+  const matchboxBinary = matchbox.path;
   const store = await ctx.writeState();
   if (labOf(store.state)) await ctx.out.step("stopping the earlier lab", () => stopLab(store));
   let done = false;
@@ -75,7 +70,6 @@ async function runLocal(o: UpOptions, ctx: Context): Promise<CommandResult<UpRes
     if (!done && labOf(store.state)) await stopLab(store).catch(() => undefined);
   });
 
-  const cacheDir = o.cacheDir ?? ctx.env.PXECTL_LAB_CACHE ?? "/var/cache/pxectl/lab";
   const installerOs = await ctx.out.step("building the lab OS (once)", (h) => ensureInstallerOs(cacheDir, (t) => h.update(t)));
   const tls = tlsPaths(statePaths(ctx.stateDir).tls);
   await ensureLabTls(tls, config, settings, new Date(ctx.clock.now()));

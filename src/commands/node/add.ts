@@ -3,16 +3,17 @@
 import type { CommandResult } from "../../cli/command";
 import type { Context } from "../../cli/context";
 import { ConfigError, StateError, UsageError } from "../../core/errors";
-import type { NodeRecord } from "../../config/state";
-import { type CloudFlags, openCloud } from "../../environment/cloud-client";
+import type { NodeCreation, NodeRecord } from "../../config/state";
+import { openCloud } from "../../environment/cloud-client";
 import type { MatchboxOverrides } from "../../matchbox/connect";
 import { createCloudNodes, powerOnAll } from "../../nodes/cloud";
 import { checkMac, checkName, nextNames, parseMeta } from "../../nodes/register";
 import { renderTable } from "../../output/table";
 import projectSchema from "../../../schemas/pxectl.schema.json";
-import { push } from "../profile/apply";
+import { checkPush, push } from "../../project";
+import type { SakuraApi } from "../../sakuracloud";
 
-export interface AddOptions extends MatchboxOverrides, CloudFlags {
+export interface AddOptions extends MatchboxOverrides {
   mac?: string;
   name?: string;
   profile?: string;
@@ -37,6 +38,25 @@ export interface AddResult {
   nodes: AddedNode[];
   endpoint: string;
   writes: number;
+}
+
+/**
+ * checkBeforeBilling checks what servers would be pushed as, before any is made: the profile
+ * directory renders with the new nodes in it, matchbox answers with our certificates, and the
+ * zone has the server plan. Servers that could not be pushed would be billed for nothing.
+ */
+async function checkBeforeBilling(ctx: Context, o: AddOptions, api: SakuraApi, batch: NodeCreation): Promise<void> {
+  // stand-in MACs (locally administered): the real ones are known once the servers exist
+  const adding = Object.fromEntries(
+    batch.names.map((name, i) => [name, { ...batch.record, mac: `02:00:00:00:${((i >> 8) & 0xff).toString(16).padStart(2, "0")}:${(i & 0xff).toString(16).padStart(2, "0")}` }]),
+  );
+  try {
+    await api.plans.findServerPlan({ cpu: batch.core, memoryMB: batch.memory_gb * 1024 });
+    await checkPush({ ...o, prune: false }, ctx, adding);
+  } catch (e) {
+    ctx.out.warn(`no server was created: the check before creating ${batch.names.length === 1 ? "it" : "them"} failed`);
+    throw e;
+  }
 }
 
 /** run registers nodes and pushes their groups; a refused profile name records nothing. */
@@ -64,18 +84,21 @@ export async function run(o: AddOptions, ctx: Context): Promise<CommandResult<Ad
     }
     const switchId = store.state.resources.switch?.id;
     if (!switchId) throw new StateError("the environment has no switch yet", { hint: "run pxectl init first" });
-    api = await openCloud(ctx, config, o);
-    let batch = store.state.node_creation;
+    const resumed = store.state.node_creation;
+    const names = resumed?.names ?? nextNames(o.namePrefix ?? config.nodes.name_prefix, o.count, store.state.nodes);
+    if (!resumed) names.forEach((n) => checkName(n, store.state.nodes));
+    const planned = resumed ?? { names, core: o.core ?? config.nodes.core, memory_gb: o.memory ?? config.nodes.memory_gb, disk_gb: o.diskSize ?? config.nodes.disk_gb, record: base, power_on: o.powerOn, started_at: now };
+    // node add's --profile is the install profile, not a usacloud profile: credentials come from the environment
+    api = await openCloud(ctx, config);
+    await checkBeforeBilling(ctx, o, api, planned);
+    let batch = resumed;
     if (batch) {
       // the same command run again after a crash or Ctrl-C means "finish it", not "make as many more"
       const done = batch.names.filter((n) => store.state.nodes[n]?.cloud_id);
       ctx.out.warn(`an earlier node add --create was cut short: finishing it (${batch.names.join(", ")}; ${done.length} already made) instead of making new servers; run the command again afterwards to add more`);
     } else {
-      const names = nextNames(o.namePrefix ?? config.nodes.name_prefix, o.count, store.state.nodes);
-      names.forEach((n) => checkName(n, store.state.nodes));
-      batch = { names, core: o.core ?? config.nodes.core, memory_gb: o.memory ?? config.nodes.memory_gb, disk_gb: o.diskSize ?? config.nodes.disk_gb, record: base, power_on: o.powerOn, started_at: now };
-      const recorded = batch;
-      await store.update((s) => void (s.node_creation = recorded));
+      batch = planned;
+      await store.update((s) => void (s.node_creation = planned));
     }
     const { record } = batch;
     const spec = { core: batch.core, memoryGB: batch.memory_gb, diskGB: batch.disk_gb };

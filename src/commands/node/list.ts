@@ -1,9 +1,7 @@
-import { readFile } from "node:fs/promises";
 import type { CommandResult } from "../../cli/command";
 import type { Context } from "../../cli/context";
-import { connectRecordedHost } from "../../environment/reach";
-import { labPaths, labOf } from "../../lab/state";
-import { type Lease, parseLeases, readLeases } from "../../nodes/leases";
+import type { Lease } from "../../nodes/leases";
+import { leasesOrNothing } from "../../project";
 import { renderTable } from "../../output/table";
 
 export interface ListOptions {
@@ -18,18 +16,6 @@ export interface NodeRow {
   stage: string;
   since: string | null;
   profile: string | null;
-}
-
-/** leasesOrNothing asks the host for leases; a host that cannot be reached is a warning, not a failure. */
-export async function leasesOrNothing(ctx: Context): Promise<Map<string, Lease>> {
-  try {
-    const lab = labOf((await ctx.readState()).state);
-    if (lab) return parseLeases(await readFile(labPaths(lab.dir).leases, "utf8").catch(() => ""));
-    return await readLeases(await connectRecordedHost(ctx));
-  } catch (e) {
-    ctx.out.warn(`no DHCP leases: ${e instanceof Error ? e.message : String(e)}`);
-    return new Map();
-  }
 }
 
 function ago(iso: string | null, now: number): string {

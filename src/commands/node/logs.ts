@@ -5,8 +5,8 @@ import { connectRecordedHost } from "../../environment/reach";
 import { journalctlArgs, nodeLogFilter } from "../../watch";
 import { type Envelope, dnsmasqEnvelope, journalEnvelope, matchboxEnvelope } from "../../watch/parse/envelope";
 import { labLogFiles, labOf } from "../../lab/state";
+import { findNode } from "../../project";
 import { quoteAll } from "../../remote";
-import { findNode } from "./show";
 
 export interface LogsOptions {
   name: string;

@@ -4,8 +4,7 @@ import { type CloudFlags, openCloud } from "../../environment/cloud-client";
 import type { MatchboxOverrides } from "../../matchbox/connect";
 import { powerCycle } from "../../nodes/cloud";
 import { installProfileOf } from "../../nodes/objects";
-import { push } from "../profile/apply";
-import { findNode } from "./show";
+import { findNode, push } from "../../project";
 
 export interface ReinstallOptions extends MatchboxOverrides, CloudFlags {
   name: string;

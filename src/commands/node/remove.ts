@@ -3,8 +3,7 @@ import type { Context } from "../../cli/context";
 import { type CloudFlags, openCloud } from "../../environment/cloud-client";
 import type { MatchboxOverrides } from "../../matchbox/connect";
 import { deleteCloudNode } from "../../nodes/cloud";
-import { push } from "../profile/apply";
-import { findNode } from "./show";
+import { findNode, push } from "../../project";
 
 export interface RemoveOptions extends MatchboxOverrides, CloudFlags {
   name: string;

@@ -1,10 +1,8 @@
 import type { CommandResult } from "../../cli/command";
 import type { Context } from "../../cli/context";
-import { NotFoundError } from "../../core/errors";
-import { closest } from "../../core/text";
 import { installGroupId, installProfileOf, installedGroupId } from "../../nodes/objects";
 import { renderFields } from "../../output/table";
-import { leasesOrNothing } from "./list";
+import { findNode, leasesOrNothing } from "../../project";
 
 export interface NodeDetail {
   name: string;
@@ -16,17 +14,6 @@ export interface NodeDetail {
   cloudId: string | null;
   metadata: Record<string, unknown>;
   groups: { install: { id: string; profile: string }; installed: { id: string; profile: string } };
-}
-
-/** findNode returns a registered node, or a NotFoundError with the name it was probably meant to be. */
-export async function findNode(ctx: Context, name: string) {
-  const state = await ctx.readState();
-  const node = state.state.nodes[name];
-  if (!node) {
-    const guess = closest(name, Object.keys(state.state.nodes));
-    throw new NotFoundError(`no node named ${name}`, { hint: guess ? `did you mean ${guess}?` : "pxectl node list shows the nodes" });
-  }
-  return node;
 }
 
 /** run shows one node: what it boots, where it is, and its lease. */

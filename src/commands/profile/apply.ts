@@ -1,28 +1,12 @@
 import type { CommandResult } from "../../cli/command";
 import type { Context } from "../../cli/context";
-import { type PlanView, DEFAULT_CONCURRENCY, executePlan, ownedFrom, planAgainst, planView, renderPlan } from "../../matchbox/apply";
-import { type MatchboxOverrides, connectMatchbox } from "../../matchbox/connect";
-import { isNodeObject } from "../../nodes/objects";
-import { saveOwned } from "../matchbox-owned";
-import { loadDesired } from "./load";
+import { renderPlan } from "../../matchbox/apply";
+import { type PushOptions, type PushResult, push } from "../../project";
 
-export interface ApplyOptions extends MatchboxOverrides {
-  dir?: string;
-  prune: boolean;
-  concurrency?: number;
-}
+export type ApplyOptions = PushOptions;
+export type ApplyResult = PushResult;
 
-/** ApplyResult is the plan that was applied, where, and how many writes it took. */
-export interface ApplyResult extends PlanView {
-  endpoint: string;
-  writes: number;
-}
-
-/**
- * run renders the directory, plans against matchbox and applies the plan. Deletes need a
- * confirmation (a prompt on a terminal, --yes otherwise). What was written is recorded in
- * state as each call succeeds, so a failed or interrupted apply is finished by running it again.
- */
+/** run pushes the profile directory and the registered nodes to matchbox (see project/push). */
 export async function run(o: ApplyOptions, ctx: Context): Promise<CommandResult<ApplyResult>> {
   const value = await push(o, ctx);
   return {
@@ -33,46 +17,4 @@ export async function run(o: ApplyOptions, ctx: Context): Promise<CommandResult<
       return `${s.green("✓")} applied to matchbox at ${v.endpoint}: ${create} created, ${update} updated, ${del} deleted (${unchanged} unchanged)`;
     },
   };
-}
-
-/**
- * push renders the directory and the registered nodes, plans and applies; node commands
- * call it too. Objects pxectl declares for nodes go with their node, even without --prune.
- */
-export async function push(o: ApplyOptions, ctx: Context, { quiet = false } = {}): Promise<ApplyResult> {
-  const store = await ctx.writeState();
-  const loaded = await loadDesired(ctx, o.dir);
-  const { api, endpoint } = await connectMatchbox(ctx, o);
-  const owned = ownedFrom(store.state.apply, endpoint);
-  const plan = await planAgainst(api, loaded.desired, owned, { prune: (kind, id) => o.prune || isNodeObject(kind, id) });
-  const view = planView(plan, loaded.desired.warnings);
-  const total = plan.changes.length;
-  if (total > 0) {
-    // a removed node's groups and old versions of configs go without asking: nobody wrote them by hand
-    const deletes = plan.changes.filter((c) => c.action === "delete" && c.kind !== "ignition" && !isNodeObject(c.kind, c.id)).length;
-    if ((ctx.out.mode === "table" && !quiet) || deletes > 0) ctx.out.info(renderPlan(view, ctx.out.style));
-    if (deletes > 0) await ctx.prompt.confirm(`delete ${deletes} object${deletes === 1 ? "" : "s"} from matchbox at ${endpoint}?`, { flag: "--yes" });
-  }
-  let writes = 0;
-  const execute = (progress?: (text: string) => void) =>
-    executePlan(api, plan, owned, {
-      concurrency: o.concurrency ?? DEFAULT_CONCURRENCY,
-      signal: ctx.signal,
-      progress: (done, all) => {
-        writes = done;
-        progress?.(`${done}/${all}`);
-      },
-    });
-  try {
-    // with nothing to write, executePlan still settles ownership (objects deleted by hand are forgotten)
-    if (total === 0 || quiet) await execute();
-    else await ctx.out.step(`applying ${total} change${total === 1 ? "" : "s"} to matchbox at ${endpoint}`, (step) => execute((t) => step.update(t)));
-  } catch (e) {
-    if (writes > 0) ctx.out.warn(`${writes} of ${total} changes were applied and are recorded; run the same command again to finish`);
-    throw e;
-  } finally {
-    await saveOwned(store, endpoint, owned, new Date(ctx.clock.now()));
-    await loaded.saveCache();
-  }
-  return { ...view, endpoint, writes };
 }

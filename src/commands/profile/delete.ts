@@ -4,7 +4,7 @@ import { NotFoundError, UsageError } from "../../core/errors";
 import { closest } from "../../core/text";
 import { ownedFrom } from "../../matchbox/apply";
 import { type MatchboxOverrides, connectMatchbox } from "../../matchbox/connect";
-import { saveOwned } from "../matchbox-owned";
+import { saveOwned } from "../../project";
 
 export interface DeleteOptions extends MatchboxOverrides {
   ids: string[];

@@ -4,7 +4,9 @@ import { NotFoundError } from "../../core/errors";
 import { ownedFrom } from "../../matchbox/apply";
 import { type MatchboxOverrides, connectMatchbox } from "../../matchbox/connect";
 import { renderFields } from "../../output/table";
-import type { ProfileRow } from "./list";
+import type { Profile } from "../../matchbox/types";
+
+type ProfileRow = Profile & { pxectl: boolean };
 
 export interface GetOptions extends MatchboxOverrides {
   id: string;

@@ -10,7 +10,7 @@ import type { GetOptions } from "./get";
 import type { PlanOptions } from "./plan";
 import type { RenderOptions } from "./render";
 
-const DIR_FLAG = ["-f, --dir <dir>", "the profile directory (default: profiles.dir of pxectl.yaml)"] as const;
+const DIR_FLAG = ["-f, --dir <dir>", "the profile directory (default: profiles.dir of pxectl.yaml; with no pxectl.yaml here, plan --offline and render read the one beside DIR)"] as const;
 
 function parseConcurrency(value: string): number {
   const n = Number(value);

@@ -3,7 +3,7 @@ import { isNodeObject } from "../../nodes/objects";
 import type { Context } from "../../cli/context";
 import { type PlanView, makePlan, ownedFrom, planAgainst, planView, renderPlan } from "../../matchbox/apply";
 import { type MatchboxOverrides, connectMatchbox } from "../../matchbox/connect";
-import { loadDesired } from "./load";
+import { loadDesired } from "../../project";
 
 export interface PlanOptions extends MatchboxOverrides {
   dir?: string;
@@ -18,7 +18,8 @@ export interface PlanResult extends PlanView {
 
 /** run renders and validates the directory, then plans against matchbox (or nothing, offline). */
 export async function run(o: PlanOptions, ctx: Context): Promise<CommandResult<PlanResult>> {
-  const { desired } = await loadDesired(ctx, o.dir);
+  // offline, -f DIR may use the project file beside DIR (examples/profiles -> examples/pxectl.yaml)
+  const { desired } = await loadDesired(ctx, o.dir, { projectBeside: o.offline });
   let value: PlanResult;
   if (!o.offline) {
     const { api, endpoint } = await connectMatchbox(ctx, o);

@@ -1,9 +1,9 @@
 import type { CommandResult } from "../../cli/command";
 import type { Context } from "../../cli/context";
 import { NotFoundError, UsageError } from "../../core/errors";
-import { parseMac } from "../../core/mac";
+import { parseMachineMac } from "../../core/mac";
 import { type Exchange, simulateBoot } from "../../matchbox/simulate";
-import { loadDesired } from "./load";
+import { loadDesired } from "../../project";
 
 export interface RenderOptions {
   dir?: string;
@@ -45,9 +45,9 @@ function head(e: Exchange, what: string): string {
  * selected locally by matchbox's rules. No server is contacted.
  */
 export async function run(o: RenderOptions, ctx: Context): Promise<CommandResult<RenderResult>> {
-  const mac = parseMac(o.mac, "--mac");
+  const mac = parseMachineMac(o.mac, "--mac");
   const query = parseQuery(o.query);
-  const { desired } = await loadDesired(ctx, o.dir);
+  const { desired } = await loadDesired(ctx, o.dir, { projectBeside: true });
   const configs = new Map([...desired.configs.values()].map((c) => [c.name, c]));
   const { ipxe, ignition } = simulateBoot(
     { groups: [...desired.groups.values()], profile: (id) => desired.profiles.get(id), ignition: (name) => configs.get(name)?.compiled().json },

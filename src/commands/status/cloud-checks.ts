@@ -1,6 +1,7 @@
 // The SakuraCloud checks: the API key works (one authenticated read), every resource
 // state recorded still exists, nothing tagged for the environment is unknown to state,
-// and the host server is up.
+// and the host server is up. They run whenever state records resources, even after an
+// init that failed: what was billed is shown.
 import type { Context } from "../../cli/context";
 import { FailedError } from "../../core/errors";
 import type { Check, CheckOutcome } from "../../environment/checks";
@@ -41,11 +42,18 @@ export function cloudChecks(ctx: Context, found: CloudFound, flags: CloudFlags):
     },
     {
       name: "resources",
-      needs: ["credentials", "init"],
+      // not after init: an init that failed half way may have made (and billed) some of them
+      needs: ["credentials"],
       async run(): Promise<CheckOutcome> {
         const api = found.api!;
-        const state = found.state!;
+        const state = (await ctx.readState()).state;
+        if (state.env && state.env !== found.project!.config.name) return { status: "skip", detail: `the state folder belongs to environment "${state.env}"` };
         const recorded = Object.values(state.resources).filter((r): r is typeof r & { id: string } => Boolean(r.id));
+        if (recorded.length === 0) {
+          const tagged = await orphansOf(api, new Set());
+          if (tagged.length === 0) return { status: "skip", detail: "none recorded yet (pxectl init makes them)" };
+          return { status: "warn", detail: `none recorded in state, but tagged for this environment: ${tagged.map(describe).join(", ")}`, hint: "left by an interrupted run: pxectl init adopts them, pxectl destroy deletes them" };
+        }
         const gone: string[] = [];
         await Promise.all(
           recorded.map(async (r) => {
@@ -71,8 +79,8 @@ export function cloudChecks(ctx: Context, found: CloudFound, flags: CloudFlags):
       name: "power",
       needs: ["resources"],
       async run() {
-        const id = found.state!.resources.server?.id;
-        if (!id) throw new FailedError("no host server is recorded", { hint: "run pxectl init" });
+        const id = (await ctx.readState()).state.resources.server?.id;
+        if (!id) return { status: "skip", detail: "no host server is recorded yet" };
         const server = await found.api!.servers.get(id);
         if (server.status !== "up") throw new FailedError(`the host ${server.name} is ${server.status || "down"}`, { hint: "run pxectl init: it starts the host" });
         return { status: "pass", detail: `${server.name} is up` };

@@ -2,7 +2,7 @@
 // init recorded, the certificates, a gRPC call with them, and the registered nodes.
 import type { Context } from "../../cli/context";
 import { FailedError } from "../../core/errors";
-import type { Project } from "../../config/project";
+import { type Project, buildCommand } from "../../config/project";
 import { type State, statePaths } from "../../config/state";
 import type { Check, CheckOutcome } from "../../environment/checks";
 import { previousFailure } from "../../environment/journal";
@@ -29,7 +29,7 @@ export function localChecks(ctx: Context, found: Found, now: Date): Record<"conf
       name: "config",
       async run() {
         const project = await ctx.project();
-        hostSettings(project.config, ctx.display(project.path)); // what the schema cannot check: addresses that must agree
+        hostSettings(project.config, ctx.display(project.path), project.locate); // what the schema cannot check: addresses that must agree
         found.project = project;
         return pass(`${ctx.display(project.path)}: environment ${project.config.name} on ${project.config.provider}`);
       },
@@ -41,13 +41,14 @@ export function localChecks(ctx: Context, found: Found, now: Date): Record<"conf
         const store = await ctx.readState();
         const state = (found.state = store.state);
         const name = found.project!.config.name;
+        const build = buildCommand(found.project!.config);
         const stopped = previousFailure(store, "init");
         const where = stopped ? `pxectl init stopped at "${stopped.step}"${stopped.error ? ` (${stopped.error})` : ""}` : undefined;
         if (state.env && state.env !== name) {
           throw new FailedError(`${ctx.display(ctx.stateDir)} belongs to environment "${state.env}", but pxectl.yaml says "${name}"`, { hint: "use the pxectl.yaml of that environment, or another folder" });
         }
         if (typeof state.matchbox?.grpc_endpoint !== "string") {
-          throw new FailedError(where ?? "there is no environment here yet", { hint: where ? "run pxectl init again: it resumes where it stopped" : "run pxectl init" });
+          throw new FailedError(where ?? "there is no environment here yet", { hint: where ? "run pxectl init again: it resumes where it stopped" : `run ${build}` });
         }
         if (where) return { status: "warn", detail: `built, but the last ${where}`, hint: "run pxectl init again to finish it" };
         return pass(`environment ${name}: gRPC ${String(state.matchbox.grpc_endpoint)}, HTTP ${String(state.matchbox.http_endpoint)}`);

@@ -11,7 +11,7 @@ import { followJournal } from "../../environment/follow";
 import { ReadinessProber, pollPower } from "../../environment/probes";
 import type { MatchboxOverrides } from "../../matchbox/connect";
 import { type LogSource, type NodeView, type RegisteredNode, type SignalSource, type WatchEvent, type WatchObserver, LiveTable, describeEvent, jsonEvent, outcomeError, watch } from "../../watch";
-import { push } from "../profile/apply";
+import { push } from "../../project";
 
 export interface WatchCommandOptions extends MatchboxOverrides {
   nodes: string[];
@@ -37,7 +37,8 @@ export async function run(o: WatchCommandOptions, ctx: Context): Promise<Command
     ...(n.cloud_id ? { cloudId: n.cloud_id as string } : {}),
     ...(n.stage === "installed" && !o.nodes.includes(name) ? { stage: "installed" as const } : {}),
   }));
-  if (registered.length === 0) throw new StateError("no nodes to watch", { hint: "register machines first: pxectl node add --mac MAC" });
+  const inLab = project.config.provider === "lab";
+  if (registered.length === 0) throw new StateError("no nodes to watch", { hint: inLab ? "boot VMs first: pxectl lab up --vms 2" : "register machines first: pxectl node add --mac MAC" });
 
   // replay the last minute of logs, so a boot that began just before the watch is seen whole,
   // but nothing from before a watched node was reinstalled: that boot is over
@@ -49,6 +50,7 @@ export async function run(o: WatchCommandOptions, ctx: Context): Promise<Command
   let logs: LogSource;
   const signals: SignalSource[] = [];
   const lab = labOf(state);
+  if (inLab && !lab) throw new StateError("the lab is not up", { hint: "run pxectl lab up first (as root)" });
   if (lab) {
     if (o.until === "ready") throw new UsageError("lab VMs run no SSH server: --until ready cannot be reached in the lab", { hint: "use --until installed" });
     const { followLabLogs } = await import("../../lab/logs");

@@ -96,6 +96,7 @@ export async function loadProfileDirectory(dir: string, o: { fs: FileSystem; dis
   const problems: ConfigProblem[] = [];
   const profiles: DeclaredProfile[] = [];
   const groups: DeclaredGroup[] = [];
+  const invalidProfiles = new Set<string>();
   const root = resolve(dir);
   const readLocal = (path: string): Uint8Array | undefined => {
     const full = resolve(root, path);
@@ -122,6 +123,9 @@ export async function loadProfileDirectory(dir: string, o: { fs: FileSystem; dis
       const w: Where = { file, doc, index };
       const found = validateLocated(schema, doc);
       if (found.length > 0) {
+        // a profile with a mistake is still declared: groups naming it get no second, misleading error
+        const value = doc.value as { kind?: unknown; id?: unknown } | null;
+        if (value && typeof value === "object" && value.kind === "profile" && typeof value.id === "string") invalidProfiles.add(value.id);
         const noKind = found.some((p) => p.message === 'missing required key "kind"');
         problems.push(...(noKind ? [{ ...found[0]!, message: 'missing required key "kind" (profile or group); configs belong in a subfolder, named by a profile\'s config:' }] : found));
         return;
@@ -157,7 +161,7 @@ export async function loadProfileDirectory(dir: string, o: { fs: FileSystem; dis
       }
     });
   }
-  problems.push(...crossCheck(profiles, groups));
+  problems.push(...crossCheck(profiles, groups, invalidProfiles));
   if (problems.length > 0) throw new ConfigError(problems, { hint: HINT });
   return { dir, profiles, groups, readLocal };
 }
@@ -166,7 +170,7 @@ function selectorKey(selector: Record<string, string>): string {
   return Object.entries(selector).map(([k, v]) => `${k}=${v}`).sort().join(",");
 }
 
-function crossCheck(profiles: DeclaredProfile[], groups: DeclaredGroup[]): ConfigProblem[] {
+function crossCheck(profiles: DeclaredProfile[], groups: DeclaredGroup[], invalidProfiles: ReadonlySet<string>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const seen = new Map<string, Where>();
   for (const p of profiles) {
@@ -180,7 +184,7 @@ function crossCheck(profiles: DeclaredProfile[], groups: DeclaredGroup[]): Confi
     const before = groupIds.get(g.id);
     if (before) problems.push(at(g.where, ["id"], `group "${g.id}" is declared twice (also ${before.file}, document ${before.index + 1})`));
     else groupIds.set(g.id, g.where);
-    if (!seen.has(g.profile)) {
+    if (!seen.has(g.profile) && !invalidProfiles.has(g.profile)) {
       const guess = closest(g.profile, seen.keys());
       problems.push(at(g.where, ["profile"], `no profile "${g.profile}" is declared${guess ? `; did you mean "${guess}"?` : ""}`));
     }

@@ -42,9 +42,18 @@ function plain(text: string, origin: TemplateOrigin): Template {
 }
 
 function prepare(p: DeclaredProfile): PreparedProfile {
-  const file = { file: p.where.file };
+  // a boot string's problems are placed in its file: the string's own position, plus the place in it
+  const at = (...path: Array<string | number>): TemplateOrigin => {
+    const pos = p.where.doc.locate(["boot", ...path]);
+    if (!pos) return { file: p.where.file };
+    return { file: p.where.file, lineOffset: pos.line - 1, columnOffset: pos.column - 1 };
+  };
   const config = p.config && plain(p.config.text, { file: p.config.file, lineOffset: p.config.lineOffset, columnOffset: p.config.columnOffset });
-  const boot = { kernel: plain(p.boot?.kernel ?? "", file), initrd: (p.boot?.initrd ?? []).map((s) => plain(s, file)), args: (p.boot?.args ?? []).map((s) => plain(s, file)) };
+  const boot = {
+    kernel: plain(p.boot?.kernel ?? "", at("kernel")),
+    initrd: (p.boot?.initrd ?? []).map((s, i) => plain(s, at("initrd", i))),
+    args: (p.boot?.args ?? []).map((s, i) => plain(s, at("args", i))),
+  };
   const roots = new Set([...(config?.roots ?? []), ...[boot.kernel, ...boot.initrd, ...boot.args].flatMap((t) => [...t.roots])]);
   return { declared: p, config, boot, roots };
 }

@@ -8,11 +8,11 @@ export { type FlatcarAssets, FLATCAR_FILES, type PrefetchResult, prefetchFlatcar
 export { INSTALL_STEPS, type InstallInputs, type InstallOptions, type InstallReport, type InstallStep, type StepReport, type StepRunner, type TlsFiles, installHost } from "./install";
 export { PRIVATE_IPV4_RANGES } from "./ipv4";
 export { FLATCAR_SIGNING_KEY, KEYSERVER, MATCHBOX_KEY_FINGERPRINT } from "./keys";
-export { MATCHBOX_RELEASES, type MatchboxSource, matchboxSource } from "./matchbox-binary";
+export { MATCHBOX_RELEASES, type MatchboxSource, ensureMatchboxBinary, matchboxSource } from "./matchbox-binary";
 export { PACKAGES } from "./packages";
 export { HOST_PATHS, MATCHBOX_DATA_FOLDERS, UNITS } from "./paths";
 export { type HostSettings, hostSettings } from "./settings";
 export { NETPLAN_SWITCH_FILE, NETWORKD_SWITCH_FILE, type SwitchNicMethod, type SwitchNicResult, configureSwitchNic, switchNicFile } from "./switch-nic";
 export type { SigningKey } from "./signatures";
 export type { StepResult } from "./step";
-export type { Action } from "./target";
+export { type Action, Target } from "./target";

@@ -1,7 +1,7 @@
 // What the installer needs from pxectl.yaml (network.*, matchbox.*),
 // checked beyond the schema: addresses that must agree with each other are compared here,
 // so a DHCP range outside the switch network is refused before anything is rendered.
-import type { ProjectConfig } from "../../config/project";
+import type { Project, ProjectConfig } from "../../config/project";
 import { type ConfigProblem, ConfigError } from "../../core/errors";
 import { type Ipv4Network, formatIpv4, inNetwork, parseIpv4, parseNetwork } from "./ipv4";
 
@@ -24,10 +24,10 @@ export interface HostSettings {
   matchbox: { version: string; httpPort: number; grpcPort: number; binary: string | undefined };
 }
 
-/** hostSettings reads the installer's settings from a validated project; file names it in errors. */
-export function hostSettings(config: ProjectConfig, file: string): HostSettings {
+/** hostSettings reads the installer's settings from a validated project; file names it in errors, locate places them in it. */
+export function hostSettings(config: ProjectConfig, file: string, locate?: Project["locate"]): HostSettings {
   const problems: ConfigProblem[] = [];
-  const problem = (path: string, message: string) => problems.push({ file, path, message });
+  const problem = (path: string, message: string) => problems.push({ file, ...locate?.(path), path, message });
   const n = config.network;
   const network = parseNetwork(n.address);
   if (!network) problem("network.address", `${n.address} is not an IPv4 address with a prefix length, such as 192.168.0.1/24`);

@@ -17,6 +17,8 @@ export const flagCases: BadInput[] = [
   usage("--count 1.5", ["node", "add", "--create", "--count", "1.5"], "--count"),
   usage("--core abc", ["node", "add", "--create", "--core", "abc"], "--core"),
   usage("--memory 0", ["node", "add", "--create", "--memory", "0"], "--memory"),
+  usage("lab up --memory 0", ["lab", "up", "--memory", "0", "--vms", "1"], "--memory"),
+  usage("lab boot --memory 64", ["lab", "boot", "52:54:00:70:78:01", "--memory", "64"], "--memory"),
   usage("--disk-size 33", ["node", "add", "--create", "--disk-size", "33"], "--disk-size"),
   usage("--lock-timeout abc", ["--lock-timeout", "abc", "node", "list"], "--lock-timeout"),
   usage("--lock-timeout -5", ["--lock-timeout", "-5", "node", "list"], "--lock-timeout"),

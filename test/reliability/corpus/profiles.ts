@@ -40,6 +40,10 @@ export const profileCases: BadInput[] = [
   plan("selector value as a list", { "profiles/extra.yaml": "kind: group\nid: g\nprofile: flatcar\nselector:\n  os: [a, b]\n" }, "selector"),
   plan("profiles file not YAML", { "profiles/extra.yaml": "kind: group\n  id: g\n bad\n" }, "extra.yaml"),
   plan("profiles file as JSON with a trailing comma", { "profiles/extra.yaml": '{"kind": "group", "id": "g", "profile": "flatcar",}' }, "two default groups"),
+  plan("undefined variable in a boot arg, at its own line", { "profiles/extra.yaml": "# a comment\nkind: profile\nid: x\nboot:\n  kernel: /k\n  args:\n    - a={{nosuch}}\n" }, 'profiles/extra.yaml:7:11: template variable "nosuch" is not defined'),
+  plan("undefined variable in the kernel, at its own line", { "profiles/extra.yaml": "# a comment\nkind: profile\nid: x\nboot:\n  kernel: /assets/{{nosuch}}/k\n" }, 'profiles/extra.yaml:5:21: template variable "nosuch" is not defined'),
+  // the cause only: the group naming the profile is not also "no profile declared"
+  plan("a typo'd key in a profile a group names", { "profiles/extra.yaml": "kind: profile\nid: x\nconfg: butane/installed.yaml\n---\nkind: group\nid: x\nprofile: x\nselector:\n  role: x\n" }, 'profiles/extra.yaml:3:1: confg: unknown key "confg"; did you mean "config"?'),
   plan("template in the boot args", { "profiles/extra.yaml": "kind: profile\nid: x\nboot:\n  kernel: /assets/{{nosuch.version}}/k\n" }, "nosuch"),
   plan("an empty profile directory", { "profiles/flatcar.yaml": null, "profiles/nodes.yaml": null, "profiles/butane/install.yaml": null, "profiles/butane/installed.yaml": null, "profiles/butane/node.yaml": null }),
 ];

@@ -1,4 +1,6 @@
 // pxectl.yaml: not YAML, unknown keys, wrong types, bad names, addresses and ranges.
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import type { BadInput } from "./types";
 
 const config = (name: string, text: string, says?: string | RegExp): BadInput => ({
@@ -11,7 +13,23 @@ const config = (name: string, text: string, says?: string | RegExp): BadInput =>
 const net = (lines: string) => `name: demo\nnetwork:\n${lines}`;
 
 export const projectFileCases: BadInput[] = [
+  { name: "pxectl.yaml: --config names a folder", argv: ["-c", ".", "config", "validate"], exitCode: 3, says: "is a folder, not a project file" },
+  {
+    name: "pxectl.yaml: a folder of that name",
+    argv: ["config", "validate"],
+    setup: (f) => {
+      rmSync(join(f.cwd, "pxectl.yaml"));
+      mkdirSync(join(f.cwd, "pxectl.yaml"));
+    },
+    exitCode: 3,
+    says: "pxectl.yaml: is a folder, not a project file",
+  },
+  { name: "pxectl.yaml: --config names a folder, for init", argv: ["-c", "profiles", "init", "--yes"], exitCode: 3, says: "profiles: is a folder" },
   config("empty", "", "empty"),
+  // a syntax error says how to fix it, and a bad value beyond the schema says where it is
+  config("unclosed quote, with a hint", 'name: "demo\n', /pxectl\.yaml:2:1: invalid YAML: Missing closing "quote\nhint: close the quote/),
+  config("a tab, with a hint", "name: demo\nsakuracloud:\n\tzone: is1a\n", /\nhint: YAML indents with spaces only/),
+  config("an invalid address, located", "name: demo\nnetwork:\n  address: 192.168.0.300/24\n", "pxectl.yaml:3:12: network.address: 192.168.0.300/24 is not an IPv4 address"),
   config("only a comment", "# nothing\n"),
   config("a tab for indentation", "name: demo\nsakuracloud:\n\tzone: is1a\n", "pxectl.yaml:3"),
   config("unclosed quote", 'name: "demo\n', "pxectl.yaml:"),

@@ -96,7 +96,8 @@ async function serveFile(req: IncomingMessage, res: ServerResponse, path: string
 export async function serveAsset(req: IncomingMessage, res: ServerResponse, root: string, urlPath: string, rawQuery: string): Promise<void> {
   const rest = "/" + urlPath.slice("/assets/".length);
   if (rest.endsWith("/index.html")) return redirect(res, "./", rawQuery);
-  const name = posix.normalize(rest);
+  // http.Dir cleans the name: a file asked for with a trailing "/" is found (then redirected)
+  const name = posix.normalize(rest).replace(/(.)\/$/, "$1");
   const full = join(root, name);
   let info;
   try {

@@ -1,10 +1,12 @@
 // matchbox's HTTP API (http/server.go and its handlers): exact-path routes on a Go
 // ServeMux, every request logged as "HTTP <method> <url>" before anything else, labels
 // from the query, selection by matchbox's rules, and a 404 with Go's body on any miss.
-// Not served: /cloud (deprecated), signatures (.sig/.asc), HTTPS, and Butane templates
-// under /ignition (pxectl pushes only rendered .ign configs).
+// Butane templates under /ignition are rendered and translated by pxectl's own translator.
+// Not served: /cloud (deprecated), signatures (.sig/.asc), HTTPS.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { posix } from "node:path";
+import { ConfigError } from "../../../src/core/errors";
+import { compileConfig } from "../../../src/ignition";
 import { serveIgnition } from "../../../src/matchbox/ignition-v34";
 import { BOOT_IPXE, renderGrub, renderIpxe } from "../../../src/matchbox/ipxe";
 import { labelsFromQuery } from "../../../src/matchbox/labels";
@@ -47,7 +49,8 @@ function labels(ctx: HttpContext, r: Request, warn: boolean): Labels {
 }
 
 function selectProfile(ctx: HttpContext, r: Request): StoredProfile | undefined {
-  const group = selectStoredGroup(ctx.store, labels(ctx, r, true));
+  // SelectProfile's failures, even a missing groups/ folder, all mean no profile
+  const group = orUndefined(() => selectStoredGroup(ctx.store, labels(ctx, r, true)));
   return group && orUndefined(() => ctx.store.profileGet(group.profile));
 }
 
@@ -73,7 +76,8 @@ function bootScript(kind: "iPXE" | "GRUB", render: typeof renderIpxe): Route {
 /** withGroup runs a handler on the selected group's profile, logging matchbox's miss lines. */
 function withGroup(handle: (ctx: HttpContext, r: Request, group: StoredGroup, fields: { labels: Labels }) => void): Route {
   return (ctx, r) => {
-    const group = selectStoredGroup(ctx.store, labels(ctx, r, true));
+    // the selecting middleware drops any failure (a missing groups/ folder too): no group
+    const group = orUndefined(() => selectStoredGroup(ctx.store, labels(ctx, r, true)));
     const fields = { labels: labels(ctx, r, false) };
     if (!group) {
       ctx.logger.info("No matching group", fields);
@@ -101,14 +105,35 @@ const ignition = withGroup((ctx, r, group, fields) => {
     return notFound(r.res);
   }
   ctx.logger.debug("Matched an Ignition or Container Linux Config template", { ...fields, group: group.id, profile: profile.id });
+  let text = contents.toString("utf8");
   if (!/\.(ign|ignition)$/.test(profile.ignition_id)) {
-    ctx.logger.error("error translating Butane Config: the matchbox test server does not translate Butane templates; push rendered Ignition (*.ign)");
-    return notFound(r.res);
+    // a Butane template: rendered with the group's variables, translated, then served as raw Ignition
+    const rendered = renderTemplate(ctx, text, collectVariables(r.rawQuery, group));
+    if (rendered === undefined) return notFound(r.res);
+    const translated = translateButane(rendered, profile.ignition_id);
+    if (typeof translated !== "string") {
+      ctx.logger.error(`error translating Butane Config: ${translated.error}`);
+      return notFound(r.res);
+    }
+    text = translated;
   }
-  const served = serveIgnition(contents.toString("utf8"));
+  const served = serveIgnition(text);
   if (served.warning) ctx.logger.warning(`warning parsing Ignition: ${served.warning}`);
   send(r.res, served.body, { "Content-Type": "application/json" });
 });
+
+/** translateButane is butane.TranslateBytes for the variants pxectl translates (README.md: others are refused). */
+function translateButane(text: string, file: string): string | { error: string } {
+  try {
+    const compiled = compileConfig({ text, origin: { file } });
+    // butane reads nothing but Butane: raw Ignition or a Container Linux Config has no variant
+    if (compiled.format !== "butane") return { error: "error at $.variant: missing variant" };
+    return compiled.json;
+  } catch (e) {
+    if (e instanceof ConfigError) return { error: e.problems.map((p) => p.message).join("; ") };
+    throw e;
+  }
+}
 
 function renderTemplate(ctx: HttpContext, text: string, data: Record<string, unknown>): string | undefined {
   try {

@@ -7,7 +7,7 @@ import { type ServiceName, matchboxServices } from "../../../src/matchbox/proto"
 import { selectGroup } from "../../../src/matchbox/select";
 import type { Labels } from "../../../src/matchbox/types";
 import type { WireGroup, WireProfile } from "../../../src/matchbox/wire";
-import { type FileStore, GoError, type StoredGroup, type StoredProfile, orUndefined } from "./store";
+import { type FileStore, GoError, parseGoJsonObject, type StoredGroup, type StoredProfile, orUndefined } from "./store";
 
 /** RpcHook runs before every call with its method name; throwing fails the call (faults in tests). */
 export type RpcHook = (method: string) => void | Promise<void>;
@@ -35,20 +35,18 @@ function assertValidGroup(g: StoredGroup): void {
   if (!g.id) throw new GoError("Id is required");
   if (!g.profile) throw new GoError("Group requires a Profile");
   // ToRichGroup decodes the metadata before writing: bytes that are not a JSON object fail the put
-  if (g.metadata) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(g.metadata.toString("utf8"));
-    } catch (e) {
-      throw new GoError((e as Error).message);
-    }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new GoError("json: cannot unmarshal into Go value of type map[string]interface {}");
-  }
+  if (g.metadata) parseGoJsonObject(g.metadata.toString("utf8"), "map[string]interface {}");
 }
 
-/** selectStoredGroup is server.SelectGroup over the store. */
-export function selectStoredGroup(store: FileStore, labels: Labels): StoredGroup | undefined {
-  return selectGroup(store.groupList(), labels);
+/**
+ * selectStoredGroup is server.SelectGroup over the store. Over gRPC an empty labels map
+ * arrives in Go as a nil map, which Group.Matches refuses outright: then only a group
+ * without selectors matches (over HTTP the labels are never nil, and a missing label is "").
+ */
+export function selectStoredGroup(store: FileStore, labels: Labels, o: { grpc?: boolean } = {}): StoredGroup | undefined {
+  const groups = store.groupList();
+  if (o.grpc && Object.keys(labels).length === 0) return selectGroup(groups.filter((g) => Object.keys(g.selector).length === 0), labels);
+  return selectGroup(groups, labels);
 }
 
 type Handler = (request: Record<string, unknown>) => object;
@@ -89,12 +87,13 @@ function handlers(store: FileStore): Record<ServiceName, Record<string, Handler>
     },
     Select: {
       SelectGroup: ({ labels }) => {
-        const group = selectStoredGroup(store, labels as Labels);
+        const group = selectStoredGroup(store, labels as Labels, { grpc: true });
         if (!group) throw new NoMatch("matchbox: No matching Group");
         return { group: toWireGroup(group) };
       },
       SelectProfile: ({ labels }) => {
-        const group = selectStoredGroup(store, labels as Labels);
+        // server.SelectProfile turns any failure of SelectGroup (even a missing groups/ folder) into no match
+        const group = orUndefined(() => selectStoredGroup(store, labels as Labels, { grpc: true }));
         if (!group) throw new NoMatch("matchbox: No matching Group");
         const profile = orUndefined(() => store.profileGet(group.profile));
         if (!profile) throw new NoMatch("matchbox: No matching Profile");

@@ -67,14 +67,39 @@ function decodeStrings(v: unknown, field: string): string[] {
   return v.map((s) => decodeString(s, field));
 }
 
-function parseJsonObject(data: string): Record<string, unknown> {
+/** goJsonType names a JSON value as Go's UnmarshalTypeError does. */
+function goJsonType(value: unknown): string {
+  if (Array.isArray(value)) return "array";
+  if (value === null) return "null";
+  return typeof value === "object" ? "object" : typeof value === "boolean" ? "bool" : typeof value;
+}
+
+/**
+ * parseGoJsonObject is json.Unmarshal into a struct or map named goType: Go's texts for a
+ * truncated input, a bad first character and a value of another type. Other syntax errors
+ * keep V8's text (a deliberate difference, see README.md).
+ */
+export function parseGoJsonObject(data: string, goType: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(data);
   } catch (e) {
-    throw new GoError((e as Error).message);
+    const message = (e as Error).message;
+    const position = /at position (\d+)/.exec(message)?.[1];
+    if (data.trim() === "" || /end of JSON input/.test(message) || Number(position) >= data.length) throw new GoError("unexpected end of JSON input");
+    const first = data.trimStart()[0]!;
+    if (!/[[{"\-0-9tfn]/.test(first)) throw new GoError(`invalid character '${first}' looking for beginning of value`);
+    const literal = ["true", "false", "null"].find((l) => l[0] === first);
+    const text = data.trimStart();
+    if (literal) {
+      const at = [...literal].findIndex((c, i) => text[i] !== c);
+      if (at > 0 && at < text.length) throw new GoError(`invalid character '${text[at]}' in literal ${literal} (expecting '${literal[at]}')`);
+    }
+    throw new GoError(message);
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new GoError("json: cannot unmarshal into Go value of type storagepb.RichGroup");
+  // null leaves a Go value as it was: an empty object
+  if (value === null) return {};
+  if (typeof value !== "object" || Array.isArray(value)) throw new GoError(`json: cannot unmarshal ${goJsonType(value)} into Go value of type ${goType}`);
   return value as Record<string, unknown>;
 }
 
@@ -88,7 +113,7 @@ function goStruct(fields: Array<[string, string]>, depth: number): string {
 /** encodeGroupFile is json.MarshalIndent(RichGroup, "", "\t"): omitempty everywhere, metadata as an object. */
 export function encodeGroupFile(g: StoredGroup): string {
   let metadata: Record<string, unknown> = {};
-  if (g.metadata !== undefined && g.metadata.length > 0) metadata = parseJsonObject(g.metadata.toString("utf8"));
+  if (g.metadata !== undefined && g.metadata.length > 0) metadata = parseGoJsonObject(g.metadata.toString("utf8"), "map[string]interface {}");
   const fields: Array<[string, string]> = [];
   if (g.id) fields.push(["id", goString(g.id)]);
   if (g.name) fields.push(["name", goString(g.name)]);
@@ -115,7 +140,7 @@ export function encodeProfileFile(p: StoredProfile): string {
 
 /** parseGroupFile is storagepb.ParseGroup: decode, metadata back to bytes, normalise the mac selector. */
 export function parseGroupFile(data: string): StoredGroup {
-  const raw = parseJsonObject(data);
+  const raw = parseGoJsonObject(data, "storagepb.RichGroup");
   const selectorRaw = lookup(raw, "selector");
   const selector: Record<string, string> = {};
   if (selectorRaw !== undefined && selectorRaw !== null) {
@@ -142,7 +167,7 @@ export function parseGroupFile(data: string): StoredGroup {
 
 /** parseProfileFile decodes a profile file (boot stays null when absent). */
 export function parseProfileFile(data: string): StoredProfile {
-  const raw = parseJsonObject(data);
+  const raw = parseGoJsonObject(data, "storagepb.Profile");
   const bootRaw = lookup(raw, "boot");
   let boot: NetBoot | null = null;
   if (bootRaw !== undefined && bootRaw !== null) {

@@ -12,6 +12,27 @@ export function collectVariables(rawQuery: string, group: StoredGroup): Record<s
   return data;
 }
 
+/** goFloat is fmt's %v of a float64 (JSON numbers decode to float64): %g, shortest digits, exponent from 1e+06 on and below 1e-04. */
+export function goFloat(n: number): string {
+  if (!Number.isFinite(n)) return n > 0 ? "+Inf" : n < 0 ? "-Inf" : "NaN";
+  if (n === 0) return Object.is(n, -0) ? "-0" : "0";
+  const [mantissa, exponent] = n.toExponential().split("e") as [string, string];
+  const exp = Number(exponent);
+  if (exp < -4 || exp >= 21 || exp >= 6) return `${mantissa}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  return String(n);
+}
+
+/** goValue is fmt's %v of a decoded JSON value: maps as map[k:v ...] (keys sorted), slices as [a b], nil as <nil>. */
+export function goValue(v: unknown): string {
+  if (typeof v === "string") return v;
+  if (typeof v === "number") return goFloat(v);
+  if (typeof v === "boolean") return String(v);
+  if (v === null || v === undefined) return "<nil>";
+  if (Array.isArray(v)) return `[${v.map(goValue).join(" ")}]`;
+  const o = v as Record<string, unknown>;
+  return `map[${Object.keys(o).sort().map((k) => `${k}:${goValue(o[k])}`).join(" ")}]`;
+}
+
 /** renderEnvFile is renderAsEnvFile: KEY=value lines, nested maps joined with "_", lists and nulls dropped. Go's
  * map order is random; this writes keys sorted. */
 export function renderEnvFile(root: Record<string, unknown>, prefix = ""): string {
@@ -19,7 +40,7 @@ export function renderEnvFile(root: Record<string, unknown>, prefix = ""): strin
   for (const key of Object.keys(root).sort()) {
     const value = root[key];
     const name = prefix + key;
-    if (typeof value === "string" || typeof value === "boolean" || typeof value === "number") out += `${name.toUpperCase()}=${String(value)}\n`;
+    if (typeof value === "string" || typeof value === "boolean" || typeof value === "number") out += `${name.toUpperCase()}=${goValue(value)}\n`;
     else if (typeof value === "object" && value !== null && !Array.isArray(value)) out += renderEnvFile(value as Record<string, unknown>, name + "_");
   }
   return out;
@@ -50,6 +71,6 @@ export function renderGoTemplate(text: string, data: Record<string, unknown>): s
       if (typeof v !== "object" || v === null || !(key in v)) throw new TemplateError("rendering", `template: :1: executing "" at <${action}>: map has no entry for key "${key}"`);
       v = (v as Record<string, unknown>)[key];
     }
-    return typeof v === "string" ? v : JSON.stringify(v);
+    return v === null ? "<no value>" : goValue(v);
   });
 }

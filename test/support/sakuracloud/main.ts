@@ -1,16 +1,17 @@
 // Start the SakuraCloud test server by hand, to try pxectl without an account:
-//   npx tsx test/support/sakuracloud/main.ts [--port N] [--faults busy=0.1,drop-after=0.01,latency=50,seed=7] [--tick-ms N]
-// or backed by real machines (root; QEMU VMs in a network namespace of its own):
-//   npx tsx --import ./scripts/register-text.mjs test/support/sakuracloud/main.ts --machines [--cache-dir DIR] [--ready-file FILE]
+//   npm run sakuracloud-test-server -- [--port N] [--faults busy=0.1,drop-after=0.01,latency=50,seed=7] [--tick-ms N]
+// or dist/sakuracloud-test-server.cjs (npm run build makes it), whose pid is the server's.
+// Backed by real machines (root; QEMU VMs in a network namespace of its own), as
+// `pxectl lab up --host vm` starts it:
+//   dist/sakuracloud-test-server.cjs --machines [--cache-dir DIR] [--ready-file FILE]
 // It prints the variables to export, then one line per request until Ctrl-C or SIGTERM.
-// Bundled as dist/sakuracloud-test-server.cjs, which `pxectl lab up --host vm` starts.
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { parseFaults } from "./faults";
 import { type SakuraTestServer, startSakuraTestServer } from "./server";
 
 const USAGE =
-  "usage: sakuracloud-test-server [--port N] [--faults busy=0.1,locked=0.02,drop-before=0.01,drop-after=0.01,latency=50,jitter=20,seed=7] [--tick-ms N] [--machines [--cache-dir DIR] [--ready-file FILE]]";
+  "usage: dist/sakuracloud-test-server.cjs [--port N] [--faults busy=0.1,locked=0.02,drop-before=0.01,drop-after=0.01,latency=50,jitter=20,seed=7] [--tick-ms N] [--machines [--cache-dir DIR] [--ready-file FILE]]";
 
 async function run(): Promise<void> {
   const { values } = parseArgs({
@@ -69,14 +70,18 @@ async function run(): Promise<void> {
       "",
     ].join("\n"),
   );
+  let stopping = false;
   const stop = () => {
+    // a second signal while closing stops at once
+    if (stopping) process.exit(1);
+    stopping = true;
     const made = server.inventory();
     process.stderr.write(`stopping; ${made.length} resources were left: ${made.map((r) => `${r.kind} ${r.id}`).join(", ") || "none"}\n`);
     // the machine-backed server removes its VMs, namespace and files before exiting
     void server.close().then(() => process.exit(0));
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
 }
 
 run().catch((e: unknown) => {

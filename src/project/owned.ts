@@ -1,4 +1,4 @@
-// Recording what pxectl wrote to a matchbox (state: apply.<endpoint>), shared by apply and
+// Recording what pxectl wrote to a matchbox (state: apply.<endpoint>), shared by push and
 // the delete commands.
 import type { StateStore } from "../config/state";
 import { type Owned, ownedFrom, sameOwned, toRecord } from "../matchbox/apply";
