@@ -6,7 +6,7 @@
 // `node add --create` that network-boot from the host's dnsmasq and matchbox, install the
 // lab's tiny OS and reboot into it, followed by `watch` through the host's journal, and
 // `destroy` leaving nothing. Timings are printed, not asserted.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -96,6 +96,13 @@ describe.skipIf(skip)("the cloud lab: SakuraCloud on one machine", () => {
     expect(dnsmasqCmdline).toContain("/etc/pxectl/dnsmasq.conf");
     expect(onHost("ip -4 -o addr show")).toContain("192.168.0.1/24");
     expect(onHost("sysctl -n net.ipv4.ip_forward").trim()).toBe("1");
+
+    // the packet filter is enforced: this machine (allow_from) connects to SSH and gRPC; the
+    // segment's gateway (not in allow_from) gets no answer at all (dropped: timeout's 124)
+    const connect = (port: number, inside: boolean) =>
+      spawnSync(inside ? "ip" : "timeout", [...(inside ? ["netns", "exec", net.namespace, "timeout"] : []), "10", "bash", "-c", `exec<>/dev/tcp/${address}/${port}`], { stdio: "ignore" }).status;
+    expect([connect(22, false), connect(8081, false)]).toEqual([0, 0]);
+    expect([connect(22, true), connect(8081, true)]).toEqual([124, 124]);
     process.stderr.write(`cloud lab: host journal (matchbox, dnsmasq):\n${journal.split("\n").filter((l) => /matchbox|dnsmasq|DHCP|TFTP/i.test(l)).slice(0, 12).join("\n")}\n`);
   });
 
