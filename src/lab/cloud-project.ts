@@ -2,12 +2,9 @@
 // sakuracloud, a Debian 12 host, the operator's address in allow_from) aimed at the
 // machine-backed SakuraCloud test server, with the boot lab's profiles so the nodes install
 // the lab's tiny OS. init, node add --create, watch and destroy then run as on SakuraCloud.
-import { mkdir, stat, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import installButane from "../../templates/lab/project/profiles/butane/install.yaml.tmpl";
-import installedButane from "../../templates/lab/project/profiles/butane/installed.yaml.tmpl";
-import profiles from "../../templates/lab/project/profiles/lab.yaml.tmpl";
-import { labEnvName } from "./project";
+import { stat, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { labEnvName, writeLabProfiles } from "./project";
 
 export interface CloudLabProject {
   /** The address the operator's traffic comes from, as the cloud's shared segment sees it. */
@@ -54,17 +51,7 @@ export function cloudLabProjectText(name: string, o: CloudLabProject): string {
 export async function writeCloudLabProject(configPath: string, o: CloudLabProject): Promise<boolean> {
   if (await stat(configPath).then(() => true, () => false)) return false;
   const dir = dirname(configPath);
-  const files: Array<[string, string]> = [
-    ["profiles/lab.yaml", profiles],
-    ["profiles/butane/install.yaml", installButane],
-    ["profiles/butane/installed.yaml", installedButane],
-  ];
-  for (const [path, content] of files) {
-    const file = join(dir, path);
-    if (await stat(file).then(() => true, () => false)) continue;
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, content);
-  }
+  await writeLabProfiles(dir);
   await writeFile(configPath, cloudLabProjectText(o.name ?? labEnvName(dir), o));
   return true;
 }
