@@ -39,7 +39,7 @@ const timed = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
     timings.push(`${what} ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 };
-const state = () => JSON.parse(readFileSync(join(dir, ".pxectl/state.json"), "utf8")) as { host: { public_address: string; server_id: string }; nodes: Record<string, { mac: string; server_id?: string }> };
+const state = () => JSON.parse(readFileSync(join(dir, ".pxectl/state.json"), "utf8")) as { host: { public_address: string; server_id: string }; nodes: Record<string, { mac: string; cloud_id?: string }> };
 const knownHosts = join(dir, "known_hosts");
 /** onHost runs a command on the host VM as the operator does (the key init made; the host key checked from the first use on). */
 const onHost = (command: string): string =>
@@ -128,7 +128,7 @@ describe.skipIf(skip)("the cloud lab: SakuraCloud on one machine", () => {
     }
     // the nodes' own consoles: the lab OS installed, and booted from its disk
     for (const node of Object.values(state().nodes)) {
-      const console = readFileSync(lab!.server.machines!.consoleOf(node.server_id!), "utf8");
+      const console = readFileSync(lab!.server.machines!.consoleOf(node.cloud_id!), "utf8");
       expect(console).toContain("PXECTL-LAB");
     }
     // the host's dnsmasq leased them their addresses
