@@ -6,7 +6,8 @@
 //   cloud lab: 2/2 nodes installed, 0 resources left, init Xs, nodes Ys, destroy Zs
 // Usage (root): npm run build && PXECTL_TEST_MATCHBOX=../shared/matchbox/matchbox \
 //   npx tsx --import ./scripts/register-text.mjs bench/cloud-lab.ts
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,10 +26,14 @@ async function main(): Promise<void> {
   const lab = await startCloudLab({ cacheDir: CACHE });
   process.stdout.write(`host image: ${lab.timings.hostImageBuilt ? "built" : "cache hit"} in ${seconds(lab.timings.hostImageMs)}; lab OS ${seconds(lab.timings.labOsMs)}; server up in ${seconds(Date.now() - started)}\n`);
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...lab.env };
-  const pxectl = (...argv: string[]) => {
-    const r = spawnSync(process.execPath, [join(ROOT, "dist/pxectl.cjs"), ...argv], { cwd: dir, env, encoding: "utf8", maxBuffer: 64 << 20 });
-    if (r.status !== 0) throw new Error(`pxectl ${argv.join(" ")} exited ${r.status}: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`);
-    return r.stdout;
+  // asynchronous: the API server runs in this process and must keep answering
+  const pxectl = async (...argv: string[]) => {
+    try {
+      return (await promisify(execFile)(process.execPath, [join(ROOT, "dist/pxectl.cjs"), ...argv], { cwd: dir, env, encoding: "utf8", maxBuffer: 64 << 20 })).stdout;
+    } catch (e) {
+      const err = e as { code?: number; stderr?: string };
+      throw new Error(`pxectl ${argv.join(" ")} exited ${err.code}: ${(err.stderr ?? "").trim().split("\n").slice(-3).join(" | ")}`);
+    }
   };
   let installed = 0;
   let left = -1;
@@ -36,13 +41,13 @@ async function main(): Promise<void> {
   try {
     await writeCloudLabProject(join(dir, "pxectl.yaml"), { allowFrom: `${lab.server.machines!.network.operatorAddress}/32`, forward: true, name: "bench" });
     started = Date.now();
-    pxectl("init", "--matchbox-binary", MATCHBOX, "--skip-assets", "-o", "json");
+    await pxectl("init", "--matchbox-binary", MATCHBOX, "--skip-assets", "-o", "json");
     times.init = Date.now() - started;
     process.stdout.write(`init: ${seconds(times.init)}\n`);
-    pxectl("profile", "apply", "-o", "json");
+    await pxectl("profile", "apply", "-o", "json");
     started = Date.now();
-    pxectl("node", "add", "--create", "--count", "2", "-o", "json");
-    const watch = pxectl("watch", "--until", "installed", "--timeout", "600s", "-o", "json");
+    await pxectl("node", "add", "--create", "--count", "2", "-o", "json");
+    const watch = await pxectl("watch", "--until", "installed", "--timeout", "600s", "-o", "json");
     times.nodes = Date.now() - started;
     const done = JSON.parse(watch.trim().split("\n").at(-1)!) as { nodes: Array<{ node: string; reached: boolean; stages: Array<{ stage: string; at: string }> }> };
     installed = done.nodes.filter((n) => n.reached).length;
@@ -52,7 +57,7 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`nodes (create, power on, install, reboot): ${seconds(times.nodes)}\n`);
     started = Date.now();
-    pxectl("destroy", "--yes", "-o", "json");
+    await pxectl("destroy", "--yes", "-o", "json");
     times.destroy = Date.now() - started;
     left = lab.server.inventory().length + lab.server.machines!.runningPids().length;
   } finally {
