@@ -92,6 +92,8 @@ chmodSync(join(dist, "matchbox-test-server.cjs"), 0o755);
 
 // The SakuraCloud test server as one program (npm run sakuracloud-test-server): its pid is
 // the server's own, so SIGTERM or Ctrl-C stops it (under npx tsx a wrapper held the pid).
+// With --machines it is what `pxectl lab up --host vm` starts (found next to pxectl), so
+// the cloud lab needs no checkout of the sources; the lab OS's templates are text.
 await esbuild.build({
   entryPoints: [join(root, "test/support/sakuracloud/main.ts")],
   outfile: join(dist, "sakuracloud-test-server.cjs"),
@@ -101,6 +103,7 @@ await esbuild.build({
   format: "cjs",
   legalComments: "none",
   banner: { js: "#!/usr/bin/env node" },
+  loader: Object.fromEntries(TEXT_EXTENSIONS.map((e) => [e, "text"])),
   logLevel: "warning",
 });
 chmodSync(join(dist, "sakuracloud-test-server.cjs"), 0o755);

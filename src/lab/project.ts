@@ -13,11 +13,8 @@ export function labEnvName(folder: string): string {
   return name.length >= 2 ? name : "lab";
 }
 
-/** writeLabProject writes the lab project when configPath does not exist; it tells whether it wrote. */
-export async function writeLabProject(configPath: string, namespaceOf: (env: string) => string): Promise<boolean> {
-  if (await stat(configPath).then(() => true, () => false)) return false;
-  const dir = dirname(configPath);
-  const name = labEnvName(dir);
+/** writeLabProfiles writes the lab's profiles under dir/profiles, leaving files that exist alone. */
+export async function writeLabProfiles(dir: string): Promise<void> {
   const files: Array<[string, string]> = [
     ["profiles/lab.yaml", profiles],
     ["profiles/butane/install.yaml", installButane],
@@ -29,6 +26,14 @@ export async function writeLabProject(configPath: string, namespaceOf: (env: str
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, content);
   }
+}
+
+/** writeLabProject writes the lab project when configPath does not exist; it tells whether it wrote. */
+export async function writeLabProject(configPath: string, namespaceOf: (env: string) => string): Promise<boolean> {
+  if (await stat(configPath).then(() => true, () => false)) return false;
+  const dir = dirname(configPath);
+  const name = labEnvName(dir);
+  await writeLabProfiles(dir);
   await writeFile(configPath, projectTemplate.replaceAll("{{name}}", name).replaceAll("{{namespace}}", namespaceOf(name)));
   return true;
 }

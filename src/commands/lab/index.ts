@@ -25,6 +25,8 @@ export const register: Registrar = (program, runner) => {
     .addOption(memory())
     .option("--cache-dir <dir>", "where the lab's kernel and images are built once (default /var/cache/pxectl/lab)")
     .option("--bmc", "give each VM a BMC (OpenIPMI's ipmi_sim, IPMI over LAN in the lab) and power it through it: pxectl node power")
+    .addOption(new Option("--host <where>", "local: dnsmasq and matchbox on this machine; vm: SakuraCloud replayed here (a machine-backed API whose servers are QEMU VMs) for pxectl init").choices(["local", "vm"]).default("local"))
+    .option("--cloud-server <file>", "with --host vm: the machine-backed SakuraCloud test server (default: sakuracloud-test-server.cjs beside pxectl)")
     .addHelpText(
       "after",
       `
@@ -32,6 +34,7 @@ Examples:
   sudo pxectl lab up --vms 2 && sudo pxectl watch     # in an empty folder: writes a lab project first
   sudo pxectl lab up --matchbox-binary ./matchbox
   sudo pxectl lab up --vms 1 --bmc && sudo pxectl node power status node-1
+  sudo pxectl lab up --host vm                         # then init, node add --create, watch, destroy as on SakuraCloud
 
 Without a pxectl.yaml, lab up writes one (provider: lab) and a profile directory whose
 profiles install the lab's tiny OS to the VMs' disks: edit them and pxectl profile apply.`,

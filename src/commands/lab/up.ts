@@ -16,8 +16,11 @@ import type { Accel, Firmware } from "../../lab/vm";
 import { tlsPaths } from "../../pki";
 import { hostSettings } from "../../remote/installer";
 import { convergeVms, push } from "../../project";
+import { type UpVmResult, runCloudLab } from "./up-vm";
 
 export interface UpOptions {
+  host?: "local" | "vm";
+  cloudServer?: string;
   matchboxBinary?: string;
   vms: number;
   firmware: Firmware;
@@ -46,8 +49,12 @@ async function labIsUp(lab: LabRecord): Promise<boolean> {
   return (await labServices(lab)).filter((s) => !s.name.startsWith("vm ")).every((s) => s.running);
 }
 
-/** run starts the lab (writing a lab project first in an empty folder), or keeps the one up, and makes --vms VMs run. */
-export async function run(o: UpOptions, ctx: Context): Promise<CommandResult<UpResult>> {
+/** run starts the lab: on this machine (writing a lab project first in an empty folder, or keeping the one up, and making --vms VMs run), or, with --host vm, the cloud lab. */
+export async function run(o: UpOptions, ctx: Context): Promise<CommandResult<UpResult> | CommandResult<UpVmResult>> {
+  return o.host === "vm" ? runCloudLab(o, ctx) : runLocal(o, ctx);
+}
+
+async function runLocal(o: UpOptions, ctx: Context): Promise<CommandResult<UpResult>> {
   await checkLabPrerequisites({ env: ctx.env, uid: process.getuid?.() ?? 0, firmwares: [o.firmware], bmc: Boolean(o.bmc) });
   if (o.bmc && o.vms === 0) throw new UsageError("--bmc gives the VMs a BMC: pass --vms N too", { hint: "sudo pxectl lab up --vms 2 --bmc" });
   const projectWritten = await writeLabProject(ctx.configPath, labNamespace);

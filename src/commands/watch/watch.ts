@@ -47,6 +47,10 @@ export async function run(o: WatchCommandOptions, ctx: Context): Promise<Command
   const resetAt = Math.max(0, ...watched.map((n) => state.nodes[n]).filter((n) => n?.stage === "declared" && typeof n.stage_at === "string").map((n) => Date.parse(n!.stage_at as string) || 0));
   const sinceMs = Math.max(0, Math.min(60_000, ctx.clock.now() - resetAt));
   let views: NodeView[] = [];
+  // the sources stop when the watch ends, not only on Ctrl-C: a poller waiting between polls
+  // would otherwise keep polling (and the command running) after every node has settled
+  const sourcesDone = new AbortController();
+  const sourceSignal = AbortSignal.any([ctx.signal, sourcesDone.signal]);
   let prober: ReadinessProber | undefined;
   let logs: LogSource;
   const signals: SignalSource[] = [];
@@ -55,32 +59,30 @@ export async function run(o: WatchCommandOptions, ctx: Context): Promise<Command
   if (lab) {
     if (o.until === "ready") throw new UsageError("lab VMs run no SSH server: --until ready cannot be reached in the lab", { hint: "use --until installed" });
     const { followLabLogs } = await import("../../lab/logs");
-    logs = followLabLogs(labLogFiles(lab), { clock: ctx.clock, signal: ctx.signal, sinceMs });
+    logs = followLabLogs(labLogFiles(lab), { clock: ctx.clock, signal: sourceSignal, sinceMs });
   } else {
     const host = await connectRecordedHost(ctx);
     logs = followJournal({
       connect: () => Promise.resolve(host),
       clock: ctx.clock,
-      signal: ctx.signal,
+      signal: sourceSignal,
       sinceMs,
       onReconnect: (n, e) => ctx.out.warn(`lost the host's journal (${e instanceof Error ? e.message : String(e)}); reconnecting (${n})`),
     });
-    prober = new ReadinessProber(host, (node) => views.find((v) => v.node === node)?.ip, { clock: ctx.clock, signal: ctx.signal });
+    prober = new ReadinessProber(host, (node) => views.find((v) => v.node === node)?.ip, { clock: ctx.clock, signal: sourceSignal });
     signals.push(prober.signals());
   }
   const cloudNodes = registered.filter((n): n is RegisteredNode & { cloudId: string } => Boolean(n.cloudId));
   if (project.config.provider === "sakuracloud" && cloudNodes.length > 0) {
     const { openCloud } = await import("../../environment/cloud-client");
     const api = await openCloud(ctx, project.config);
-    signals.push(pollPower(api, cloudNodes.map((n) => ({ name: n.name, cloudId: n.cloudId })), { clock: ctx.clock, signal: ctx.signal }));
+    signals.push(pollPower(api, cloudNodes.map((n) => ({ name: n.name, cloudId: n.cloudId })), { clock: ctx.clock, signal: sourceSignal }));
   }
   // machines with a BMC: their power, as their BMCs report it
   const bmcNodes = Object.entries(state.nodes).flatMap(([name, n]) => (n.bmc && watched.includes(name) ? [{ name, bmc: n.bmc as BmcRecord }] : []));
-  const polling = new AbortController();
-  ctx.defer(() => polling.abort()); // the poller waits between polls: it ends with the watch, not at its next change
   if (bmcNodes.length > 0) {
     const { pollBmcPower } = await import("../../nodes/bmc");
-    signals.push(pollBmcPower(ctx, bmcNodes, { signal: AbortSignal.any([ctx.signal, polling.signal]) }));
+    signals.push(pollBmcPower(ctx, bmcNodes, { signal: sourceSignal }));
   }
 
   // the install-loop guard: once the installer has the installed config, the node's next
@@ -122,8 +124,7 @@ export async function run(o: WatchCommandOptions, ctx: Context): Promise<Command
     { logs: [logs], signals, registry: { nodes: () => registered } },
     { until: o.until, timeoutMs: o.timeout, ...(o.nodes.length > 0 ? { nodes: o.nodes } : {}), stuck: { stallMs: o.stall, bootStepMs: Math.min(DEFAULT_STUCK_OPTIONS.bootStepMs, o.stall), failAfterMs: o.failAfter } },
     { clock: ctx.clock, observer, signal: ctx.signal },
-  );
-  polling.abort();
+  ).finally(() => sourcesDone.abort());
   await guarding;
   const summary: WatchSummary = {
     outcome: result.outcome,

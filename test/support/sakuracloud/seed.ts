@@ -75,7 +75,7 @@ function plans(): PlanRecord[] {
 /** seed fills a new store with the catalogue of every zone. */
 export function seed(store: Store): void {
   store.zones.push(...ZONES);
-  store.regions.push(...REGIONS);
+  store.regions.push(...REGIONS.map((r) => ({ ...r, nameServers: store.nameServers ?? r.nameServers })));
   ZONES.forEach((zone, zi) => {
     store.serverPlans.set(zone.name, plans());
     ARCHIVES.forEach((a, ai) => {
@@ -106,7 +106,7 @@ export function seed(store: Store): void {
       createdAt: "2012-01-01T00:00:00+09:00",
       modifiedAt: "2012-01-01T00:00:00+09:00",
       scope: "shared",
-      subnet: { networkAddress: "192.0.2.0", networkMaskLen: 24, defaultRoute: "192.0.2.1" },
+      subnet: { ...store.sharedSubnet },
     };
     store.put(shared, { seed: true });
   });

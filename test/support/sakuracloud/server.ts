@@ -7,6 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { ApiError, badRequest, busy, locked, notFound, unauthorized } from "./api-error";
 import { type AnswerOverride, AnswerOverrides } from "./answers";
 import { type FaultKind, type FaultOptions, Faults, type ScriptedFault } from "./faults";
+import { type MachineOptions, Machines } from "./machines";
 import type { Kind } from "./records";
 import { type ApiRequest, type Reply, type Ticks, type World, done } from "./resources/common";
 import { matchRoute } from "./routes";
@@ -32,6 +33,8 @@ export interface SakuraTestServerOptions {
   port?: number;
   /** Called for every finished request, e.g. to print a log line. */
   onRequest?: (entry: RequestLogEntry) => void;
+  /** Back the resources with real machines (bridges, QEMU VMs, nftables) in a network namespace; needs root. */
+  machines?: MachineOptions;
 }
 
 /** RequestLogEntry is one request as the server saw it. */
@@ -71,6 +74,8 @@ export interface SakuraTestServer {
   /** override rewrites the answers of matching requests; call the result to remove it. */
   override(o: AnswerOverride): () => void;
   tick(n?: number): void;
+  /** The real machines behind the resources, in the machine-backed mode. */
+  readonly machines?: Machines;
   close(): Promise<void>;
 }
 
@@ -91,15 +96,19 @@ async function readBody(req: IncomingMessage): Promise<string> {
 /** startSakuraTestServer listens on 127.0.0.1 and resolves once it accepts connections. */
 export async function startSakuraTestServer(o: SakuraTestServerOptions = {}): Promise<SakuraTestServer> {
   const credentials = o.credentials ?? DEFAULT_TEST_CREDENTIALS;
-  const store = new Store(Date.now);
+  const machines = o.machines ? await Machines.start(o.machines) : undefined;
+  const shared = machines?.network.shared;
+  // the zone's name servers stand on the uplink side, inside the namespace: the host VM's resolv.conf names them
+  const store = new Store(Date.now, shared && { networkAddress: shared.network, networkMaskLen: shared.maskLen, defaultRoute: shared.gateway }, machines && [machines.network.uplinkAddress]);
   seed(store);
+  machines?.attach(store);
   const timeline = new Timeline(o.tickMode ?? "request");
-  const world: World = { store, timeline, ticks: { diskCopy: 3, powerOn: 3, powerOff: 3, ...o.ticks } };
+  const world: World = { store, timeline, ticks: { diskCopy: 3, powerOn: 3, powerOff: 3, ...o.ticks }, machines };
   const faults = new Faults(o.faults);
   const requests: RequestLogEntry[] = [];
   const overrides = new AnswerOverrides();
 
-  function handle(r: ApiRequest): Reply {
+  function handle(r: ApiRequest): Reply | Promise<Reply> {
     const match = matchRoute(r.method, r.path);
     if (!match) throw notFound();
     return match.route.handler(world, { ...r, params: match.params });
@@ -141,7 +150,7 @@ export async function startSakuraTestServer(o: SakuraTestServerOptions = {}): Pr
         throw badRequest("JSONの形式が不正です。");
       }
       if (entry.body !== undefined && (entry.body === null || typeof entry.body !== "object" || Array.isArray(entry.body))) throw badRequest("JSONの形式が不正です。");
-      const reply = entry.fault === "swallow" ? done() : handle({ method: entry.method, zone, path, params: {}, query: entry.query, body: entry.body as ApiRequest["body"] });
+      const reply = entry.fault === "swallow" ? done() : await handle({ method: entry.method, zone, path, params: {}, query: entry.query, body: entry.body as ApiRequest["body"] });
       if (entry.fault === "drop-after") return drop();
       send(reply);
     } catch (e) {
@@ -155,10 +164,15 @@ export async function startSakuraTestServer(o: SakuraTestServerOptions = {}): Pr
   }
 
   const server: Server = createServer((req, res) => void serve(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(o.port ?? 0, "127.0.0.1", resolve);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(o.port ?? 0, "127.0.0.1", resolve);
+    });
+  } catch (e) {
+    await machines?.close();
+    throw e;
+  }
   const { port } = server.address() as AddressInfo;
 
   return {
@@ -171,11 +185,14 @@ export async function startSakuraTestServer(o: SakuraTestServerOptions = {}): Pr
     setFaults: (f) => faults.set(f),
     override: (o) => overrides.add(o),
     tick: (n) => timeline.tick(n),
-    close: () =>
-      new Promise<void>((resolve) => {
+    machines,
+    close: async () => {
+      await new Promise<void>((resolve) => {
         timeline.stop();
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await machines?.close();
+    },
   };
 }

@@ -14,7 +14,13 @@ export class Store {
   readonly regions: RegionRecord[] = [];
   readonly serverPlans = new Map<string, PlanRecord[]>();
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    /** The zones' shared segment (192.0.2.0/24, as the Go fake, unless machines back the server). */
+    readonly sharedSubnet: { networkAddress: string; networkMaskLen: number; defaultRoute: string } = { networkAddress: "192.0.2.0", networkMaskLen: 24, defaultRoute: "192.0.2.1" },
+    /** Every region's name servers instead of the real ones (machines must not be sent outside). */
+    readonly nameServers?: string[],
+  ) {}
 
   /** newId returns a fresh 12-digit ID, as a string like the API sends without X-Sakura-Bigint-As-Int. */
   newId(): string {
@@ -28,11 +34,11 @@ export class Store {
     return bytes.map((b) => b.toString(16).padStart(2, "0").toUpperCase()).join(":");
   }
 
-  /** newSharedAddress returns the next global address of a zone's shared segment (192.0.2.0/24, as the Go fake). */
+  /** newSharedAddress returns the next global address of a zone's shared segment (a /24). */
   newSharedAddress(zone: string): string {
     const host = this.nextSharedHost.get(zone) ?? 3;
     this.nextSharedHost.set(zone, host + 1);
-    return `192.0.2.${host}`;
+    return this.sharedSubnet.networkAddress.replace(/\.0$/, `.${host}`);
   }
 
   /** timestamp is now in the API's format: ISO 8601 in Japan time. */

@@ -3,6 +3,7 @@
 import { badRequest, notFound } from "../api-error";
 import type { Kind, RecordOf, TaggedBase } from "../records";
 import { find } from "../search";
+import type { Machines } from "../machines";
 import type { Store } from "../store";
 import type { Timeline } from "../timeline";
 
@@ -20,6 +21,8 @@ export interface World {
   store: Store;
   timeline: Timeline;
   ticks: Ticks;
+  /** Real machines behind the resources, in the machine-backed mode. */
+  machines?: Machines;
 }
 
 /** ApiRequest is a parsed request below <root>/<zone>/api/cloud/1.1/. */
@@ -37,7 +40,7 @@ export interface Reply {
   body: Json;
 }
 
-export type Handler = (w: World, r: ApiRequest) => Reply;
+export type Handler = (w: World, r: ApiRequest) => Reply | Promise<Reply>;
 
 export interface Route {
   method: "GET" | "POST" | "PUT" | "DELETE";

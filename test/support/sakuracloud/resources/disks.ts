@@ -47,6 +47,7 @@ function create(w: World, r: ApiRequest) {
   const server = serverId === undefined ? undefined : found(w, "server", r.zone, serverId);
   if (server && !isStopped(server)) throw powerMustBeDown();
   if (r.body?.Config !== undefined) checkEdit(w, r.body.Config as Json);
+  w.machines?.checkArchive(archive);
   const disk: DiskRecord = {
     kind: "disk",
     ...newTagged(w, r, body),
@@ -60,22 +61,34 @@ function create(w: World, r: ApiRequest) {
     lastEdit: null,
   };
   store.put(disk);
+  const finish = () => {
+    disk.availability = "available";
+    disk.migratedMB = disk.sizeMB;
+    if (r.body?.Config !== undefined) applyEdit(w, disk, r.body.Config as Json);
+    const owner = disk.serverId ? store.get("server", disk.zone, disk.serverId) : undefined;
+    if (r.body?.BootAtAvailable === true && owner && isStopped(owner)) startBoot(w, owner);
+  };
+  const machines = w.machines;
+  if (machines) {
+    // "migrating" until the image file is really there (and edited, when Config came along)
+    machines
+      .createDiskFile(disk, archive)
+      .then(async () => {
+        if (r.body?.Config !== undefined) await machines.editDisk(disk, r.body.Config as Json);
+        finish();
+      })
+      .catch((e: unknown) => {
+        disk.availability = "failed";
+        process.stderr.write(`sakuracloud test server: disk ${disk.id}: ${e instanceof Error ? e.message : String(e)}\n`);
+      });
+    return single("Disk", diskView(store, disk), 202, "Accepted");
+  }
   const ticks = w.ticks.diskCopy;
-  w.timeline.after(
-    ticks,
-    () => {
-      disk.availability = "available";
-      disk.migratedMB = disk.sizeMB;
-      if (r.body?.Config !== undefined) applyEdit(w, disk, r.body.Config as Json);
-      const owner = disk.serverId ? store.get("server", disk.zone, disk.serverId) : undefined;
-      if (r.body?.BootAtAvailable === true && owner && isStopped(owner)) startBoot(w, owner);
-    },
-    (left) => (disk.migratedMB = Math.floor((disk.sizeMB * (ticks - left)) / ticks)),
-  );
+  w.timeline.after(ticks, finish, (left) => (disk.migratedMB = Math.floor((disk.sizeMB * (ticks - left)) / ticks)));
   return single("Disk", diskView(store, disk), 202, "Accepted");
 }
 
-function edit(w: World, r: ApiRequest) {
+async function edit(w: World, r: ApiRequest) {
   const d = found(w, "disk", r.zone, r.params.id);
   const server = d.serverId ? w.store.get("server", d.zone, d.serverId) : undefined;
   if (server && !isStopped(server)) throw powerMustBeDown();
@@ -83,15 +96,18 @@ function edit(w: World, r: ApiRequest) {
   const body = r.body ?? {};
   checkEdit(w, body);
   applyEdit(w, d, body);
+  // after applyEdit: the shared NIC's address is the one the edit writes
+  await w.machines?.editDisk(d, body);
   return done();
 }
 
-function remove(w: World, r: ApiRequest) {
+async function remove(w: World, r: ApiRequest) {
   const d = found(w, "disk", r.zone, r.params.id);
   const server = d.serverId ? w.store.get("server", d.zone, d.serverId) : undefined;
   if (server && !isStopped(server)) throw disconnectFirst();
   if (d.availability === "migrating") throw stillCreating();
   const view = diskView(w.store, d);
+  await w.machines?.diskDeleted(d);
   w.store.delete(d.id);
   return single("Disk", view);
 }

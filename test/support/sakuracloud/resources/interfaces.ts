@@ -59,18 +59,20 @@ function disconnect(w: World, r: ApiRequest) {
   return done();
 }
 
-function attachFilter(w: World, r: ApiRequest) {
+async function attachFilter(w: World, r: ApiRequest) {
   const nic = found(w, "interface", r.zone, r.params.id);
   const pf = found(w, "packetfilter", r.zone, r.params.packetFilterId);
   if (nic.packetFilterId) throw conflict();
   nic.packetFilterId = pf.id;
+  await w.machines?.refilter();
   return done();
 }
 
-function detachFilter(w: World, r: ApiRequest) {
+async function detachFilter(w: World, r: ApiRequest) {
   const nic = found(w, "interface", r.zone, r.params.id);
   if (!nic.packetFilterId) throw conflict();
   nic.packetFilterId = null;
+  await w.machines?.refilter();
   return done();
 }
 

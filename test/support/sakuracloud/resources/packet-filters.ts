@@ -43,12 +43,13 @@ function create(w: World, r: ApiRequest) {
   return single("PacketFilter", packetFilterView(w.store, pf), 201);
 }
 
-function update(w: World, r: ApiRequest) {
+async function update(w: World, r: ApiRequest) {
   const pf = found(w, "packetfilter", r.zone, r.params.id);
   const body = wrapped(r, "PacketFilter");
   if (body.Name !== undefined) pf.name = text(body.Name, "Name", { required: true, max: 64 });
   if (body.Description !== undefined) pf.description = text(body.Description, "Description");
   if (body.Expression !== undefined) pf.expression = expressions(body.Expression);
+  await w.machines?.refilter();
   return single("PacketFilter", packetFilterView(w.store, pf));
 }
 

@@ -36,30 +36,57 @@ export function isStopped(s: ServerRecord): boolean {
   return s.status === "down" && s.pendingPower === null;
 }
 
-/** startBoot begins a power-on: "down" for powerOn ticks, then "up". */
-export function startBoot(w: World, s: ServerRecord): void {
-  s.pendingPower = "on";
-  w.timeline.after(w.ticks.powerOn, () => {
-    s.status = "up";
-    s.beforeStatus = "down";
-    s.statusChangedAt = w.store.timestamp();
-    s.host = `sac-${s.zone}-sv${String(Number(s.id) % 1000).padStart(3, "0")}`;
-    s.pendingPower = null;
-  });
+function markUp(w: World, s: ServerRecord): void {
+  s.status = "up";
+  s.beforeStatus = "down";
+  s.statusChangedAt = w.store.timestamp();
+  s.host = `sac-${s.zone}-sv${String(Number(s.id) % 1000).padStart(3, "0")}`;
+  s.pendingPower = null;
 }
 
-function startShutdown(w: World, s: ServerRecord): void {
+function markDown(w: World, s: ServerRecord): void {
+  s.beforeStatus = s.status;
+  s.status = "down";
+  s.statusChangedAt = w.store.timestamp();
+  s.host = null;
+  s.pendingPower = null;
+}
+
+/** startBoot begins a power-on: "down" for powerOn ticks (or until QEMU runs), then "up". */
+export function startBoot(w: World, s: ServerRecord): void {
+  s.pendingPower = "on";
+  if (w.machines) {
+    // up once QEMU runs; down again whenever it ends (the guest powered off, or was killed)
+    w.machines.powerOn(s, () => markDown(w, s)).then(
+      () => markUp(w, s),
+      (e: unknown) => {
+        s.pendingPower = null;
+        process.stderr.write(`sakuracloud test server: server ${s.id} did not start: ${e instanceof Error ? e.message : String(e)}\n`);
+      },
+    );
+    return;
+  }
+  w.timeline.after(w.ticks.powerOn, () => markUp(w, s));
+}
+
+function startShutdown(w: World, s: ServerRecord, force: boolean): void {
+  if (w.machines) {
+    // a graceful shutdown is a press of the ACPI button: the server stays up until its OS
+    // powers off, and one that ignores the button stays up (force-off then pulls the plug)
+    if (force) {
+      s.pendingPower = "off";
+      s.beforeStatus = "up";
+      s.status = "cleaning";
+      s.statusChangedAt = w.store.timestamp();
+    }
+    w.machines.powerOff(s, force).catch((e: unknown) => process.stderr.write(`sakuracloud test server: server ${s.id} power off: ${String(e)}\n`));
+    return;
+  }
   s.pendingPower = "off";
   s.beforeStatus = "up";
   s.status = "cleaning";
   s.statusChangedAt = w.store.timestamp();
-  w.timeline.after(w.ticks.powerOff, () => {
-    s.status = "down";
-    s.beforeStatus = "cleaning";
-    s.statusChangedAt = w.store.timestamp();
-    s.host = null;
-    s.pendingPower = null;
-  });
+  w.timeline.after(w.ticks.powerOff, () => markDown(w, s));
 }
 
 function create(w: World, r: ApiRequest) {
@@ -109,7 +136,7 @@ function create(w: World, r: ApiRequest) {
   return single("Server", serverView(store, server), 201);
 }
 
-function remove(w: World, r: ApiRequest) {
+async function remove(w: World, r: ApiRequest) {
   const s = found(w, "server", r.zone, r.params.id);
   if (!isStopped(s)) throw powerMustBeDown();
   const withDisks = r.body?.WithDisk ?? [];
@@ -122,7 +149,11 @@ function remove(w: World, r: ApiRequest) {
   const view = serverView(w.store, s);
   for (const nic of w.store.all("interface", r.zone).filter((n) => n.serverId === s.id)) w.store.delete(nic.id);
   for (const d of w.store.all("disk", r.zone).filter((d) => d.serverId === s.id)) d.serverId = null;
-  for (const d of disks) w.store.delete(d.id);
+  for (const d of disks) {
+    await w.machines?.diskDeleted(d);
+    w.store.delete(d.id);
+  }
+  await w.machines?.serverDeleted(s);
   w.store.delete(s.id);
   return single("Server", view);
 }
@@ -144,7 +175,7 @@ function powerOn(w: World, r: ApiRequest) {
 function shutdown(w: World, r: ApiRequest) {
   const s = found(w, "server", r.zone, r.params.id);
   if (s.status !== "up" || s.pendingPower !== null) throw conflict();
-  startShutdown(w, s);
+  startShutdown(w, s, r.body?.Force === true);
   return done();
 }
 

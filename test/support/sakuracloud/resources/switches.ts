@@ -12,7 +12,7 @@ function userSwitch(w: World, r: ApiRequest): SwitchRecord {
   return sw;
 }
 
-function create(w: World, r: ApiRequest) {
+async function create(w: World, r: ApiRequest) {
   const body = wrapped(r, "Switch");
   const sw: SwitchRecord = {
     kind: "switch",
@@ -20,6 +20,7 @@ function create(w: World, r: ApiRequest) {
     scope: "user",
     subnet: null,
   };
+  await w.machines?.switchCreated(sw);
   w.store.put(sw);
   return single("Switch", switchView(w.store, sw), 201);
 }
@@ -30,10 +31,11 @@ function update(w: World, r: ApiRequest) {
   return single("Switch", switchView(w.store, sw));
 }
 
-function remove(w: World, r: ApiRequest) {
+async function remove(w: World, r: ApiRequest) {
   const sw = userSwitch(w, r);
   if (w.store.all("interface", r.zone).some((n) => n.switchId === sw.id)) throw disconnectFirst();
   const view = switchView(w.store, sw);
+  await w.machines?.switchDeleted(sw);
   w.store.delete(sw.id);
   return single("Switch", view);
 }
