@@ -20,7 +20,7 @@ function importsOf(file: string): string[] {
 
 const SHARED_IN_COMMANDS = new Set(["commands/cloud-options", "commands/duration-option", "commands/matchbox-options", "commands/registry"]);
 // files of one command that are not commands themselves (its checks, its answers, its shell scripts)
-const COMMAND_PARTS = /^commands\/(status\/(cloud|host|lab|local)-checks|init\/answers|completion\/(scripts|tree))$/;
+const COMMAND_PARTS = /^commands\/(status\/(cloud|host|lab|local)-checks|init\/answers|completion\/(scripts|tree)|lab\/up-vm)$/;
 
 describe("layout", () => {
   it("no command file imports another command file", () => {
