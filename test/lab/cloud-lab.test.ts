@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { writeCloudLabProject } from "../../src/lab/cloud-project";
 import { type CliRun, spawnCli } from "../support/cli";
-import { LAB_CACHE } from "../support/lab";
+import { LAB_CACHE, Timings } from "../support/lab";
 import { realMatchboxBinary, skipWithoutRealMatchbox } from "../support/real-matchbox";
 import { machinesUnavailable } from "../support/sakuracloud/machines/available";
 import { type CloudLab, startCloudLab } from "../support/sakuracloud/machines/cloud-lab";
@@ -26,19 +26,11 @@ if (noMachines && !process.env.CI) process.stderr.write(`\n!!! CLOUD LAB NOT RUN
 const skip = skipWithoutRealMatchbox("cloud lab (pxectl init against the machine-backed SakuraCloud test server)") || (noMachines !== undefined && !process.env.CI);
 
 const dir = mkdtempSync(join(tmpdir(), "pxectl-cloud-lab-"));
-const timings: string[] = [];
+const timings = new Timings("cloud lab timings");
 let lab: CloudLab | undefined;
 let env: NodeJS.ProcessEnv = {};
 const pxectl = (...argv: string[]): Promise<CliRun> => spawnCli(argv, { cwd: dir, env });
 const ok = (r: CliRun) => expect(r.exitCode, `${r.stderr}\n${r.stdout}`).toBe(0);
-const timed = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
-  const started = Date.now();
-  try {
-    return await work();
-  } finally {
-    timings.push(`${what} ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  }
-};
 const state = () => JSON.parse(readFileSync(join(dir, ".pxectl/state.json"), "utf8")) as { host: { public_address: string; server_id: string }; nodes: Record<string, { mac: string; cloud_id?: string }> };
 const knownHosts = join(dir, "known_hosts");
 /** onHost runs a command on the host VM as the operator does (the key init made; the host key checked from the first use on). */
@@ -63,19 +55,19 @@ const consoleTails = (): string => {
 afterAll(async () => {
   await lab?.close();
   rmSync(dir, { recursive: true, force: true });
-  if (timings.length > 0) process.stderr.write(`cloud lab timings: ${timings.join(", ")}\n`);
+  timings.print();
 }, 120_000);
 
 describe.skipIf(skip)("the cloud lab: SakuraCloud on one machine", () => {
   it("init builds a real Debian 12 host from the API: systemd runs matchbox and dnsmasq with the files init wrote", { timeout: 600_000 }, async () => {
     lab = await startCloudLab({ cacheDir: LAB_CACHE });
-    timings.push(`host image ${lab.timings.hostImageBuilt ? "built" : "cache hit"} ${(lab.timings.hostImageMs / 1000).toFixed(1)} s`);
+    timings.add(`host image ${lab.timings.hostImageBuilt ? "built" : "cache hit"} ${(lab.timings.hostImageMs / 1000).toFixed(1)} s`);
     env = { ...lab.env, PXECTL_LAB_CACHE: LAB_CACHE };
     const net = lab.server.machines!.network;
     await writeCloudLabProject(join(dir, "pxectl.yaml"), { allowFrom: `${net.operatorAddress}/32`, forward: true, name: "cloudlab" });
 
     // an Ubuntu host cannot be built here: the API says so, before anything is made
-    const init = await timed("init", () => pxectl("init", "--matchbox-binary", MATCHBOX!, "--skip-assets", "-o", "json"));
+    const init = await timings.time("init", () => pxectl("init", "--matchbox-binary", MATCHBOX!, "--skip-assets", "-o", "json"));
     if (init.exitCode !== 0) process.stderr.write(consoleTails());
     ok(init);
     const result = JSON.parse(init.stdout) as { host: { hostKey: string }; matchbox: { grpcEndpoint: string; httpEndpoint: string }; steps: Array<{ id: string; changed: boolean; detail?: string }> };
@@ -107,7 +99,7 @@ describe.skipIf(skip)("the cloud lab: SakuraCloud on one machine", () => {
   });
 
   it("init run again on the finished host changes nothing", { timeout: 300_000 }, async () => {
-    const again = await timed("init again", () => pxectl("init", "--matchbox-binary", MATCHBOX!, "--skip-assets", "-o", "json"));
+    const again = await timings.time("init again", () => pxectl("init", "--matchbox-binary", MATCHBOX!, "--skip-assets", "-o", "json"));
     ok(again);
     const steps = (JSON.parse(again.stdout) as { steps: Array<{ id: string; changed: boolean }> }).steps;
     expect(steps.filter((s) => s.changed).map((s) => s.id)).toEqual([]);
@@ -115,16 +107,16 @@ describe.skipIf(skip)("the cloud lab: SakuraCloud on one machine", () => {
 
   it("two blank-disk servers network-boot from the host, install the lab OS and reboot into it; watch follows them through the host's journal", { timeout: 600_000 }, async () => {
     ok(await pxectl("profile", "apply", "-o", "json"));
-    const add = await timed("node add --create (2)", () => pxectl("node", "add", "--create", "--count", "2", "-o", "json"));
+    const add = await timings.time("node add --create (2)", () => pxectl("node", "add", "--create", "--count", "2", "-o", "json"));
     ok(add);
-    const watch = await timed("2 nodes from power-on to installed", () => pxectl("watch", "--until", "installed", "--timeout", "420s", "-o", "json"));
+    const watch = await timings.time("2 nodes from power-on to installed", () => pxectl("watch", "--until", "installed", "--timeout", "420s", "-o", "json"));
     if (watch.exitCode !== 0) process.stderr.write(consoleTails());
     expect(watch.exitCode, watch.stderr + watch.stdout.slice(-3000)).toBe(0);
     const done = JSON.parse(watch.stdout.trim().split("\n").at(-1)!) as { outcome: string; nodes: Array<{ node: string; stage: string; reached: boolean; stages: Array<{ stage: string; at: string }> }> };
     expect(done.nodes.map((n) => [n.stage, n.reached])).toEqual([["installed", true], ["installed", true]]);
     for (const n of done.nodes) {
       const at = (s: string) => Date.parse(n.stages.find((x) => x.stage === s)?.at ?? "");
-      timings.push(`${n.node} dhcp to installed ${((at("installed") - at("dhcp")) / 1000).toFixed(1)} s`);
+      timings.add(`${n.node} dhcp to installed ${((at("installed") - at("dhcp")) / 1000).toFixed(1)} s`);
     }
     // the nodes' own consoles: the lab OS installed, and booted from its disk
     for (const node of Object.values(state().nodes)) {
@@ -135,7 +127,7 @@ describe.skipIf(skip)("the cloud lab: SakuraCloud on one machine", () => {
     const leases = onHost("cat /var/lib/misc/dnsmasq.leases /var/lib/pxectl/dnsmasq.leases 2>/dev/null || true");
     for (const node of Object.values(state().nodes)) expect(leases.toLowerCase()).toContain(node.mac.toLowerCase());
 
-    const status = await timed("status", () => pxectl("status", "-o", "json"));
+    const status = await timings.time("status", () => pxectl("status", "-o", "json"));
     ok(status);
     const checks = (JSON.parse(status.stdout) as { checks: Array<{ name: string; status: string }> }).checks;
     // assets is skipped, not failed: the nodes install the lab OS, and Flatcar was never mirrored (init --skip-assets)
@@ -144,7 +136,7 @@ describe.skipIf(skip)("the cloud lab: SakuraCloud on one machine", () => {
 
   it("destroy leaves no resource, VM, bridge, tap, process or disk image", { timeout: 300_000 }, async () => {
     const machines = lab!.server.machines!;
-    ok(await timed("destroy", () => pxectl("destroy", "--yes", "-o", "json")));
+    ok(await timings.time("destroy", () => pxectl("destroy", "--yes", "-o", "json")));
     expect(lab!.server.inventory()).toEqual([]);
     expect(machines.runningPids()).toEqual([]);
     expect((await links(machines.network.namespace)).sort()).toEqual(["lo", "operator", "shared"]);

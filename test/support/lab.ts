@@ -53,15 +53,17 @@ export class Timings {
     this.entries.push(...entries);
   }
 
-  /** time runs work and records how long it took under the name what. */
+  /** time runs work and records how long it took under the name what, also when it fails (a failure's story). */
   async time<T>(what: string, work: () => Promise<T>): Promise<T> {
     const started = Date.now();
-    const value = await work();
-    this.entries.push(`${what} ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return value;
+    try {
+      return await work();
+    } finally {
+      this.entries.push(`${what} ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
   }
 
   print(): void {
-    process.stderr.write(`${this.title}: ${this.entries.join(", ")}\n`);
+    if (this.entries.length > 0) process.stderr.write(`${this.title}: ${this.entries.join(", ")}\n`);
   }
 }
