@@ -24,7 +24,7 @@ describe("the CLI frame", () => {
     expect(r.exitCode).toBe(0);
     const help = r.stdout.replace(/\s+/g, " ");
     expect(help).toContain("give up after this long, e.g. 30m or 2h (default: 30m)");
-    expect(help).toContain("without progress (default: 10m)");
+    expect(help).toContain("or this if shorter) (default: 10m)");
     expect(help).toContain("no matching group) (default: 1m)");
     expect(help).not.toMatch(/default: \d{4,}/);
   });

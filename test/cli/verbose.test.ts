@@ -13,7 +13,7 @@ describe("bin/pxectl --verbose", () => {
     for (const flag of ["--verbose", "-v"]) {
       const r = await spawnCli([flag, "config", "validate"], { cwd, command: [process.execPath, BIN] });
       expect(r.exitCode).toBe(3);
-      expect(r.stderr).toMatch(/^ {4}at parseProjectConfig \(\S+\/src\/config\/project\.ts:\d+:\d+\)$/m);
+      expect(r.stderr).toMatch(/^ {4}at parseProject\w* \(\S+\/src\/config\/project\.ts:\d+:\d+\)$/m);
       expect(r.stderr).not.toContain("dist/pxectl.cjs:");
     }
     const quiet = await spawnCli(["config", "validate"], { cwd, command: [process.execPath, BIN] });
