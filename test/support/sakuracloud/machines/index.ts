@@ -71,6 +71,7 @@ export class Machines {
   private readonly diskFiles = new Map<string, string>();
   private readonly bridges = new Map<string, string>();
   private hostImage: HostImage | undefined;
+  private filterLoads: Promise<void> = Promise.resolve();
   private store!: Store;
   private constructor(
     readonly network: CloudNetwork,
@@ -265,8 +266,18 @@ export class Machines {
 
   // --- packet filters -----------------------------------------------------------------
 
-  /** refilter loads the packet filters of every running NIC on the shared segment. */
-  async refilter(): Promise<void> {
+  /**
+   * refilter loads the packet filters of every running NIC on the shared segment. Loads run
+   * one at a time and each reads the state when its turn comes: two servers powered on at
+   * once would otherwise race, and the older ruleset could land last.
+   */
+  refilter(): Promise<void> {
+    const load = this.filterLoads.then(() => this.loadFilters());
+    this.filterLoads = load.catch(() => undefined);
+    return load;
+  }
+
+  private async loadFilters(): Promise<void> {
     const taps: FilteredTap[] = [];
     for (const [serverId, vm] of this.vms) {
       const server = this.store.zones.map((z) => this.store.get("server", z.name, serverId)).find(Boolean);
