@@ -138,9 +138,11 @@ export function hostSteps(): Step<HostInit>[] {
       async run(c) {
         const nic = (c.store.state.host?.nics as Array<{ mac: string }> | undefined)?.[1];
         if (!nic) throw new Error("internal: the host's NIC 1 was not recorded");
-        const { configureSwitchNic } = await import("../remote/installer");
+        const { configureSwitchNic, switchUla } = await import("../remote/installer");
         const method = hostArchive(c.config.sakuracloud.host.archive).switchNic;
-        const r = await configureSwitchNic(c.host!, { mac: nic.mac, address: `${c.settings.switchAddress}/${c.settings.network.prefix}`, method, root: c.root });
+        // full DHCP owns the switch, so it may advertise IPv6 there too (see switchUla)
+        const ula = c.settings.dhcp === "full" ? switchUla(nic.mac) : undefined;
+        const r = await configureSwitchNic(c.host!, { mac: nic.mac, address: `${c.settings.switchAddress}/${c.settings.network.prefix}`, ula, method, root: c.root });
         return { changed: r.changed, detail: r.details.join("; ") };
       },
     },

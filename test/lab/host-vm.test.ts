@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RemoteHost, connectHost } from "../../src/remote";
-import { configureSwitchNic } from "../../src/remote/installer";
+import { configureSwitchNic, switchUla } from "../../src/remote/installer";
 import { runCli } from "../support/cli";
 import { type HostVm, hostVmUnavailable, startHostVmLab } from "../support/host-vm";
 import { Timings } from "../support/lab";
@@ -76,14 +76,17 @@ describe.skipIf(notRun !== undefined)("pxectl init on a Debian 12 host VM", () =
   });
 
   it("gives the switch NIC its address with systemd-networkd, as init does on SakuraCloud's Debian 12", async () => {
-    const result = await timings.time("switch NIC", () => configureSwitchNic(ssh, { mac: lab.macs[1], address: "192.168.0.1/24", method: "networkd" }));
+    const ula = switchUla(lab.macs[1]);
+    const result = await timings.time("switch NIC", () => configureSwitchNic(ssh, { mac: lab.macs[1], address: "192.168.0.1/24", ula, method: "networkd" }));
     expect(result).toMatchObject({ changed: true, interface: "eth1" });
     expect(await sh("ip -4 -o addr show dev eth1 | awk '{print $4}'")).toBe("192.168.0.1/24");
+    // the ULA dnsmasq's router advertisement needs, beside a link-local address to send it from
+    expect(await sh("ip -6 -o addr show dev eth1 | awk '{print $4}' | sort")).toMatch(new RegExp(`^${ula.replace("::1/64", "")}::1/64\nfe80::`));
     expect(await sh("systemctl is-enabled systemd-networkd.service")).toBe("enabled");
     // NIC 0 stays with ifupdown: its address and the default route are untouched
     expect(await sh("networkctl list --no-legend eth0 | awk '{print $5}'")).toBe("unmanaged");
     expect(await sh("ip -4 route show default")).toContain(`via ${lab.gateway} dev eth0`);
-    expect((await configureSwitchNic(ssh, { mac: lab.macs[1], address: "192.168.0.1/24", method: "networkd" })).changed).toBe(false);
+    expect((await configureSwitchNic(ssh, { mac: lab.macs[1], address: "192.168.0.1/24", ula, method: "networkd" })).changed).toBe(false);
   }, 180_000);
 
   it("init installs matchbox, dnsmasq and the NAT under systemd, and they run with the files it wrote", async () => {

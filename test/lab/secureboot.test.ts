@@ -81,7 +81,7 @@ describe.skipIf(skip)("Secure Boot in the boot lab", () => {
   it("reports a Secure Boot VM offered Debian's unsigned iPXE as refused by Secure Boot", { timeout: 600_000 }, async () => {
     ok(await pxectl("node", "add", "--mac", UNSIGNED, "--name", "unsigned", "--boot-loader", "ipxe"));
     ok(await pxectl("lab", "boot", UNSIGNED, "--firmware", "uefi-secure"));
-    const watch = await timings.time("unsigned iPXE to refusal", () => pxectl("watch", "unsigned", "--stall", "60s", "--timeout", "150s", "-o", "json"));
+    const watch = await timings.time("unsigned iPXE to refusal", () => pxectl("watch", "unsigned", "--stall", "40s", "--timeout", "110s", "-o", "json"));
     expect(watch.exitCode, watch.stderr).not.toBe(0);
     const done = events(watch).at(-1) as DoneEvent;
     expect(done.nodes.find((n) => n.node === "unsigned")?.stuck).toMatchObject({

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseProjectConfig } from "../../src/config/project";
 import { ConfigError, RemoteError } from "../../src/core/errors";
 import { type RemoteHost, connectHost } from "../../src/remote";
-import { type HostFacts, type InstallInputs, type InstallReport, HOST_PATHS, configureSwitchNic, findAccount, hostSettings, installHost } from "../../src/remote/installer";
+import { type HostFacts, type InstallInputs, type InstallReport, HOST_PATHS, configureSwitchNic, findAccount, hostSettings, installHost, switchUla } from "../../src/remote/installer";
 import { FileSet } from "../../src/remote/installer/files";
 import { Target } from "../../src/remote/installer/target";
 import { dnsmasqTest, nftCheck, systemdVerify } from "../../src/remote/installer/validators";
@@ -308,17 +308,24 @@ describe("the switch NIC's address, per host OS", () => {
     ["Debian 12", "networkd", "/etc/systemd/network/60-pxectl-switch.network", 0o644, `MACAddress=${nic.address}\n`, "systemctl enable --now systemd-networkd.service && networkctl reload"],
   ] as const)("%s: %s configuration, applied once, matched by MAC", async (_os, method, path, fileMode, matches, applies) => {
     const root = tempDir();
-    const first = await configureSwitchNic(host, { mac: nic.address!.toUpperCase(), address: "192.168.0.1/24", method, root });
+    const ula = switchUla(nic.address!);
+    expect(ula).toMatch(/^fd[0-9a-f]{2}:[0-9a-f]{4}:[0-9a-f]{4}::1\/64$/);
+    expect(switchUla(nic.address!.toUpperCase())).toBe(ula);
+    const first = await configureSwitchNic(host, { mac: nic.address!.toUpperCase(), address: "192.168.0.1/24", ula, method, root });
     expect(first).toMatchObject({ changed: true, interface: nic.ifname, actions: [{ command: applies, ran: false }] });
     expect(read(root, path)).toContain(matches);
-    expect(read(root, path)).toContain(method === "netplan" ? "addresses: [192.168.0.1/24]" : "Address=192.168.0.1/24");
+    expect(read(root, path)).toContain(method === "netplan" ? `addresses: [192.168.0.1/24, "${ula}"]` : `Address=192.168.0.1/24\n`);
+    if (method === "networkd") expect(read(root, path)).toMatch(new RegExp(`Address=${ula}\nLinkLocalAddressing=ipv6\n`));
     expect(mode(root, path)).toBe(fileMode);
-    const second = await configureSwitchNic(host, { mac: nic.address!, address: "192.168.0.1/24", method, root });
+    const second = await configureSwitchNic(host, { mac: nic.address!, address: "192.168.0.1/24", ula, method, root });
     expect(second).toMatchObject({ changed: false, actions: [] });
     expect(readdirSync(join(root, dirname(path)))).toEqual([basename(path)]);
     // a changed address is written and applied again
+    // a changed address is written and applied again; without a ULA (proxy DHCP) no IPv6 at all
     expect((await configureSwitchNic(host, { mac: nic.address!, address: "192.168.10.1/24", method, root })).changed).toBe(true);
     expect(read(root, path)).toContain("192.168.10.1/24");
+    expect(read(root, path)).not.toContain(ula);
+    if (method === "networkd") expect(read(root, path)).toContain("LinkLocalAddressing=no\n");
   });
 
   it("names the MAC when no NIC has it", async () => {

@@ -12,9 +12,10 @@ import { editHostDisk } from "../../src/lab/disk-edit";
 import { copyHostDisk, ensureHostImage } from "../../src/lab/host-image";
 import { type HostVmSpec, forceOffVm, powerDownVm, startHostVm, waitForExit, waitForSsh } from "../../src/lab/host-vm";
 import type { LabProcess } from "../../src/lab/processes";
+import { LAB_CACHE } from "./lab";
 
-/** HOST_VM_CACHE is where the host image is built once (PXECTL_LAB_CACHE, as the boot lab's). */
-export const HOST_VM_CACHE = process.env.PXECTL_LAB_CACHE ?? "/tmp/pxectl-lab-cache";
+/** HOST_VM_CACHE is where the host image is built once: the boot lab's cache, so the cloud lab test reuses the same image. */
+export const HOST_VM_CACHE = LAB_CACHE;
 
 /** hostVmUnavailable says why a host VM cannot run here, or undefined when it can. */
 export function hostVmUnavailable(): string | undefined {

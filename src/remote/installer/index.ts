@@ -12,7 +12,7 @@ export { MATCHBOX_RELEASES, type MatchboxSource, ensureMatchboxBinary, matchboxS
 export { PACKAGES } from "./packages";
 export { HOST_PATHS, MATCHBOX_DATA_FOLDERS, UNITS } from "./paths";
 export { type HostSettings, hostSettings } from "./settings";
-export { NETPLAN_SWITCH_FILE, NETWORKD_SWITCH_FILE, type SwitchNicMethod, type SwitchNicResult, configureSwitchNic, switchNicFile } from "./switch-nic";
+export { NETPLAN_SWITCH_FILE, NETWORKD_SWITCH_FILE, type SwitchNicMethod, type SwitchNicResult, configureSwitchNic, switchNicFile, switchUla } from "./switch-nic";
 export type { SigningKey } from "./signatures";
 export type { StepResult } from "./step";
 export { type Action, Target } from "./target";

@@ -3,6 +3,7 @@
 // host does not matter. On Ubuntu with netplan (its network configuration); on Debian,
 // whose images configure NIC 0 with ifupdown, with systemd-networkd (part of Debian 12's
 // systemd), which then manages NIC 1 only and leaves NIC 0 to ifupdown.
+import { createHash } from "node:crypto";
 import netplanTemplate from "../../../templates/netplan-switch.yaml.tmpl";
 import networkdTemplate from "../../../templates/networkd-switch.network.tmpl";
 import { type Clock, systemClock } from "../../core/clock";
@@ -35,9 +36,20 @@ interface Link {
 
 const ADDRESS_TIMEOUT_MS = 30_000;
 
-/** switchNicFile is the configuration file for the NIC with this MAC (address in CIDR form). */
-export function switchNicFile(method: SwitchNicMethod, mac: string, address: string): DesiredFile {
-  const data = { mac: mac.toLowerCase(), address };
+/**
+ * switchUla is the IPv6 unique local prefix (RFC 4193) the host takes on the switch, from the
+ * NIC's MAC so it stays the same across runs. It exists only so dnsmasq can send a router
+ * advertisement (lifetime 0, not a default router): iPXE then stops waiting for IPv6 at once
+ * instead of about 13 s per boot.
+ */
+export function switchUla(mac: string): string {
+  const id = createHash("sha256").update(mac.toLowerCase()).digest("hex").slice(0, 10);
+  return `fd${id.slice(0, 2)}:${id.slice(2, 6)}:${id.slice(6, 10)}::1/64`;
+}
+
+/** switchNicFile is the configuration file for the NIC with this MAC (address in CIDR form, ula beside it when set). */
+export function switchNicFile(method: SwitchNicMethod, mac: string, address: string, ula?: string): DesiredFile {
+  const data = { mac: mac.toLowerCase(), address, ula };
   // netplan warns about (and some versions refuse) configuration readable by others; networkd
   // reads its files as the systemd-network user
   return method === "netplan"
@@ -51,8 +63,8 @@ const APPLY: Record<SwitchNicMethod, { command: string; label: string }> = {
   networkd: { command: "systemctl enable --now systemd-networkd.service && networkctl reload", label: "start systemd-networkd and reload its files" },
 };
 
-/** configureSwitchNic gives the NIC with this MAC the switch address (CIDR form) and applies it. */
-export async function configureSwitchNic(host: RemoteHost, o: { mac: string; address: string; method?: SwitchNicMethod; root?: string; clock?: Clock }): Promise<SwitchNicResult> {
+/** configureSwitchNic gives the NIC with this MAC the switch address (CIDR form), and the ULA when set, and applies it. */
+export async function configureSwitchNic(host: RemoteHost, o: { mac: string; address: string; ula?: string; method?: SwitchNicMethod; root?: string; clock?: Clock }): Promise<SwitchNicResult> {
   const method = o.method ?? "netplan";
   const target = new Target(host, o.root);
   const nic = (await links(target)).find((l) => l.address?.toLowerCase() === o.mac.toLowerCase());
@@ -61,7 +73,7 @@ export async function configureSwitchNic(host: RemoteHost, o: { mac: string; add
       hint: "check the server's NICs in the control panel; NIC 1 must be connected to the switch",
     });
   }
-  const files = await FileSet.plan(target, [switchNicFile(method, o.mac, o.address)]);
+  const files = await FileSet.plan(target, [switchNicFile(method, o.mac, o.address, o.ula)]);
   const activated = await files.apply();
   if (activated.paths.length > 0) {
     try {
@@ -73,7 +85,7 @@ export async function configureSwitchNic(host: RemoteHost, o: { mac: string; add
     }
   }
   await activated.finish();
-  return { changed: activated.paths.length > 0, details: [`${nic.ifname} (${o.mac}) has ${o.address}`], interface: nic.ifname, actions: target.actions };
+  return { changed: activated.paths.length > 0, details: [`${nic.ifname} (${o.mac}) has ${o.address}${o.ula ? ` and ${o.ula}` : ""}`], interface: nic.ifname, actions: target.actions };
 }
 
 async function links(target: Target): Promise<Link[]> {
