@@ -186,6 +186,7 @@ describe("install on a root prefix", () => {
     expect(off.steps.filter((s) => s.changed).map((s) => s.id)).toEqual(["dnsmasq", "forwarding", "services"]);
     expect(off.actions).toEqual([
       { command: "systemctl stop pxectl-nat.service", ran: false },
+      { command: "sysctl -w net.ipv4.ip_forward=0", ran: false },
       { command: "systemctl daemon-reload", ran: false },
       { command: "systemctl restart pxectl-dnsmasq.service", ran: false },
     ]);

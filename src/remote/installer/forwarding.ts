@@ -46,9 +46,13 @@ async function removeForwarding(target: Target): Promise<ForwardingResult> {
     await target.run(target.systemctl("disable", UNITS.nat), { label: `systemctl disable ${UNITS.nat}` });
   }
   await target.run(`rm -f -- ${quoteAll(present)}`, { label: "remove NAT files" });
+  // pxectl's sysctl file turned forwarding on, so pxectl turns it off: without NAT the host
+  // would otherwise route the nodes' packets out with their switch addresses
+  const turnedOff = present.includes(target.path(HOST_PATHS.ipForward));
+  if (turnedOff) await target.act("sysctl -w net.ipv4.ip_forward=0", { label: "sysctl -w net.ipv4.ip_forward=0" });
   return {
     changed: true,
-    details: ["removed NAT and forwarding (network.forward: false); net.ipv4.ip_forward stays as it is until the next boot"],
+    details: [`removed NAT${turnedOff ? " and turned off net.ipv4.ip_forward" : ""} (network.forward: false)`],
     activated: [],
     unitRemoved: present.includes(target.path(HOST_PATHS.natUnit)),
   };
