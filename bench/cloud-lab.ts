@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeCloudLabProject } from "../src/lab/cloud-project";
+import type { DoneEvent } from "../src/watch";
 import { startCloudLab } from "../test/support/sakuracloud/machines/cloud-lab";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -49,11 +50,12 @@ async function main(): Promise<void> {
     await pxectl("node", "add", "--create", "--count", "2", "-o", "json");
     const watch = await pxectl("watch", "--until", "installed", "--timeout", "600s", "-o", "json");
     times.nodes = Date.now() - started;
-    const done = JSON.parse(watch.trim().split("\n").at(-1)!) as { nodes: Array<{ node: string; reached: boolean; stages: Array<{ stage: string; at: string }> }> };
+    const done = JSON.parse(watch.trim().split("\n").at(-1)!) as DoneEvent;
     installed = done.nodes.filter((n) => n.reached).length;
     for (const n of done.nodes) {
-      const at = (s: string) => Date.parse(n.stages.find((x) => x.stage === s)?.at ?? "");
-      process.stdout.write(`  ${n.node}: dhcp to installed ${seconds(at("installed") - at("dhcp"))}\n`);
+      const at = (stage: string) => n.spans.find((x) => x.stage === stage)?.at ?? Number.NaN;
+      const path = n.spans.map((x) => `${x.stage} ${seconds(x.durationMs)}`).join(", ");
+      process.stdout.write(`  ${n.node}: dhcp to installed ${seconds(at("installed") - at("dhcp"))} (${path})\n`);
     }
     process.stdout.write(`nodes (create, power on, install, reboot): ${seconds(times.nodes)}\n`);
     started = Date.now();

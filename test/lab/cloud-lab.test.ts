@@ -5,13 +5,20 @@
 // over mutual TLS) with the real matchbox uploaded, then two blank-disk servers made by
 // `node add --create` that network-boot from the host's dnsmasq and matchbox, install the
 // lab's tiny OS and reboot into it, followed by `watch` through the host's journal, and
-// `destroy` leaving nothing. Timings are printed, not asserted.
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+// `destroy` leaving nothing. On the way, what a node can reach: with network.forward the
+// installer fetches a probe URL on the uplink side through the host's SNAT; then the same host
+// switched to dhcp: proxy and forward: false, with a separate DHCP server on the switch handing
+// out addresses (and the host as router), reinstalls a node that can no longer get out.
+// Timings are printed, not asserted.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { type Server, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { writeCloudLabProject } from "../../src/lab/cloud-project";
+import { cloudLabProjectText, writeCloudLabProject } from "../../src/lab/cloud-project";
+import type { DoneEvent } from "../../src/watch";
 import { type CliRun, spawnCli } from "../support/cli";
 import { LAB_CACHE, Timings } from "../support/lab";
 import { realMatchboxBinary, skipWithoutRealMatchbox } from "../support/real-matchbox";
@@ -52,7 +59,38 @@ const consoleTails = (): string => {
   return files.map((f) => `--- ${f}\n${readFileSync(f, "utf8").trim().split("\n").slice(-25).join("\n")}\n`).join("");
 };
 
+/** The probe: an HTTP server at this machine's address on the uplink side, which records who asked. */
+const probeCallers: string[] = [];
+let probe: Server | undefined;
+let probeUrl = "";
+async function startProbe(address: string): Promise<void> {
+  probe = createServer((req, res) => {
+    probeCallers.push(req.socket.remoteAddress ?? "?");
+    res.end("pxectl probe answered\n");
+  });
+  await new Promise<void>((resolve, reject) => probe!.once("error", reject).listen(0, address, resolve));
+  probeUrl = `http://${address}:${(probe.address() as AddressInfo).port}/probe`;
+}
+
+/** The separate DHCP server for dhcp: proxy: dnsmasq in a namespace of its own, plugged into the switch's bridge. */
+let dhcpServer: { namespace: string; process: ReturnType<typeof spawn>; leases: string } | undefined;
+async function stopDhcpServer(): Promise<void> {
+  if (!dhcpServer) return;
+  dhcpServer.process.kill("SIGKILL");
+  spawnSync("ip", ["netns", "del", dhcpServer.namespace]);
+  dhcpServer = undefined;
+}
+
+const nodeConsole = (name: string): string => readFileSync(lab!.server.machines!.consoleOf(state().nodes[name]!.cloud_id!), "utf8");
+const watchDone = (r: CliRun): DoneEvent => JSON.parse(r.stdout.trim().split("\n").at(-1)!) as DoneEvent;
+const stageSeconds = (n: DoneEvent["nodes"][number], from: string, to: string): string => {
+  const at = (stage: string) => n.spans.find((x) => x.stage === stage)?.at ?? Number.NaN;
+  return ((at(to) - at(from)) / 1000).toFixed(1);
+};
+
 afterAll(async () => {
+  await stopDhcpServer();
+  probe?.close();
   await lab?.close();
   rmSync(dir, { recursive: true, force: true });
   timings.print();
@@ -65,6 +103,10 @@ describe.skipIf(skip)("the cloud lab: SakuraCloud on one machine", () => {
     env = { ...lab.env, PXECTL_LAB_CACHE: LAB_CACHE };
     const net = lab.server.machines!.network;
     await writeCloudLabProject(join(dir, "pxectl.yaml"), { allowFrom: `${net.operatorAddress}/32`, forward: true, name: "cloudlab" });
+    // the installer fetches the probe once it has its lease (the lab OS's pxectl.probe_url)
+    await startProbe(net.operatorAddress);
+    const profiles = join(dir, "profiles/lab.yaml");
+    writeFileSync(profiles, readFileSync(profiles, "utf8").replace("    - console=ttyS0\n", `    - pxectl.probe_url=${probeUrl}\n    - console=ttyS0\n`));
 
     // an Ubuntu host cannot be built here: the API says so, before anything is made
     const init = await timings.time("init", () => pxectl("init", "--matchbox-binary", MATCHBOX!, "--skip-assets", "-o", "json"));
@@ -112,17 +154,22 @@ describe.skipIf(skip)("the cloud lab: SakuraCloud on one machine", () => {
     const watch = await timings.time("2 nodes from power-on to installed", () => pxectl("watch", "--until", "installed", "--timeout", "420s", "-o", "json"));
     if (watch.exitCode !== 0) process.stderr.write(consoleTails());
     expect(watch.exitCode, watch.stderr + watch.stdout.slice(-3000)).toBe(0);
-    const done = JSON.parse(watch.stdout.trim().split("\n").at(-1)!) as { outcome: string; nodes: Array<{ node: string; stage: string; reached: boolean; stages: Array<{ stage: string; at: string }> }> };
+    const done = watchDone(watch);
     expect(done.nodes.map((n) => [n.stage, n.reached])).toEqual([["installed", true], ["installed", true]]);
-    for (const n of done.nodes) {
-      const at = (s: string) => Date.parse(n.stages.find((x) => x.stage === s)?.at ?? "");
-      timings.add(`${n.node} dhcp to installed ${((at("installed") - at("dhcp")) / 1000).toFixed(1)} s`);
+    for (const n of done.nodes) timings.add(`${n.node} dhcp to installed ${stageSeconds(n, "dhcp", "installed")} s`);
+    // the nodes' own consoles: the lab OS got its lease and router from the host, installed,
+    // and booted from its disk
+    for (const name of Object.keys(state().nodes)) {
+      const console = nodeConsole(name);
+      expect(console).toMatch(/PXECTL-LAB: lease 192\.168\.0\.1\d\d\/24 from 192\.168\.0\.1 router 192\.168\.0\.1/);
+      expect(console).toContain("PXECTL-LAB-INSTALLED");
+      expect(console).toContain("PXECTL-LAB-BOOTED");
+      // network.forward: true, and the node got out to the uplink side
+      expect(console).toContain(`PXECTL-LAB-PROBE reached ${probeUrl}: pxectl probe answered`);
     }
-    // the nodes' own consoles: the lab OS installed, and booted from its disk
-    for (const node of Object.values(state().nodes)) {
-      const console = readFileSync(lab!.server.machines!.consoleOf(node.cloud_id!), "utf8");
-      expect(console).toContain("PXECTL-LAB");
-    }
+    // ... through the host's SNAT: the probe saw the host's public address, never a node's
+    expect(probeCallers.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(probeCallers)).toEqual(new Set([state().host.public_address]));
     // the host's dnsmasq leased them their addresses
     const leases = onHost("cat /var/lib/misc/dnsmasq.leases /var/lib/pxectl/dnsmasq.leases 2>/dev/null || true");
     for (const node of Object.values(state().nodes)) expect(leases.toLowerCase()).toContain(node.mac.toLowerCase());
@@ -132,6 +179,45 @@ describe.skipIf(skip)("the cloud lab: SakuraCloud on one machine", () => {
     const checks = (JSON.parse(status.stdout) as { checks: Array<{ name: string; status: string }> }).checks;
     // assets is skipped, not failed: the nodes install the lab OS, and Flatcar was never mirrored (init --skip-assets)
     expect(checks.filter((c) => c.status !== "pass" && !(c.name === "assets" && c.status === "skip"))).toEqual([]);
+  });
+
+  it("dhcp: proxy with a separate DHCP server on the switch and forward: false: a reinstalled node leases from that server, boots from the host, and cannot get out", { timeout: 600_000 }, async () => {
+    const machines = lab!.server.machines!;
+    const net = machines.network;
+    // the separate DHCP server: its own namespace, a veth into the switch's bridge, plain DHCP
+    // for 192.168.0.50-99 with the host as router (which, with forward: false, routes nothing)
+    const sw = lab!.server.inventory().find((i) => i.kind === "switch")!;
+    const namespace = `${net.namespace}-dhcp`;
+    const leases = join(dir, "separate-dhcp.leases");
+    execFileSync("ip", ["netns", "add", namespace]);
+    dhcpServer = { namespace, leases, process: spawn("true") };
+    execFileSync("ip", ["-n", namespace, "link", "add", "dhcp0", "type", "veth", "peer", "name", "dhcpsrv", "netns", net.namespace]);
+    execFileSync("ip", ["-n", net.namespace, "link", "set", "dhcpsrv", "master", `sw${sw.id.slice(-6)}`, "up"]);
+    execFileSync("ip", ["-n", namespace, "addr", "add", "192.168.0.2/24", "dev", "dhcp0"]);
+    execFileSync("ip", ["-n", namespace, "link", "set", "dhcp0", "up"]);
+    dhcpServer.process = spawn("ip", ["netns", "exec", namespace, "dnsmasq", "--keep-in-foreground", "--port=0", "--interface=dhcp0", "--bind-interfaces", "--dhcp-range=192.168.0.50,192.168.0.99,255.255.255.0,1h", "--dhcp-option=option:router,192.168.0.1", `--dhcp-leasefile=${leases}`, "--conf-file=/dev/null", "--log-dhcp", "--log-facility=-"], { stdio: "ignore" });
+
+    // the same project, now proxy DHCP without forwarding: init reconfigures the running host
+    writeFileSync(join(dir, "pxectl.yaml"), cloudLabProjectText("cloudlab", { allowFrom: `${net.operatorAddress}/32`, forward: false, dhcp: "proxy" }));
+    const init = await timings.time("init to dhcp: proxy, forward: false", () => pxectl("init", "--matchbox-binary", MATCHBOX!, "--skip-assets", "-o", "json"));
+    ok(init);
+    expect(onHost("grep -c '^dhcp-range=192.168.0.0,proxy' /etc/pxectl/dnsmasq.conf").trim()).toBe("1");
+    expect(onHost("sysctl -n net.ipv4.ip_forward").trim()).toBe("0");
+    expect(onHostStatus("systemctl is-active pxectl-nat").trim()).not.toBe("active");
+
+    const [name] = Object.keys(state().nodes).sort();
+    ok(await pxectl("node", "reinstall", name!, "--yes", "-o", "json"));
+    const watch = await timings.time(`${name} reinstalled through proxy DHCP`, () => pxectl("watch", name!, "--until", "installed", "--timeout", "420s", "-o", "json"));
+    if (watch.exitCode !== 0) process.stderr.write(consoleTails());
+    expect(watch.exitCode, watch.stderr + watch.stdout.slice(-3000)).toBe(0);
+    const console = nodeConsole(name!);
+    // the address came from the separate server, the boot from the host, and nothing got out
+    expect(console).toMatch(/PXECTL-LAB: lease 192\.168\.0\.(5\d|[6-9]\d)\/24 from 192\.168\.0\.2 router 192\.168\.0\.1/);
+    expect(console).toContain(`PXECTL-LAB-PROBE unreachable ${probeUrl}`);
+    expect(console).toContain("PXECTL-LAB-INSTALLED");
+    expect(readFileSync(leases, "utf8").toLowerCase()).toContain(state().nodes[name!]!.mac.toLowerCase());
+    expect(onHost("journalctl -u pxectl-dnsmasq -b --no-pager -o cat | grep -c 'proxy' || true").trim()).not.toBe("0");
+    await stopDhcpServer();
   });
 
   it("destroy leaves no resource, VM, bridge, tap, process or disk image", { timeout: 300_000 }, async () => {

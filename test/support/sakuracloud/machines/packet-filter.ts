@@ -60,6 +60,8 @@ export async function applyRuleset(namespace: string, ruleset: string): Promise<
     let err = "";
     child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
     child.once("error", reject);
+    // nft that stops before reading everything says why on stderr; its exit reports it below
+    child.stdin.on("error", () => undefined);
     child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`nft -f failed (${code}): ${err.trim()}\n${ruleset}`))));
     child.stdin.end(ruleset);
   });
