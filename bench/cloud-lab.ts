@@ -12,7 +12,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeCloudLabProject } from "../src/lab/cloud-project";
-import type { DoneEvent } from "../src/watch";
 import { startCloudLab } from "../test/support/sakuracloud/machines/cloud-lab";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -50,12 +49,12 @@ async function main(): Promise<void> {
     await pxectl("node", "add", "--create", "--count", "2", "-o", "json");
     const watch = await pxectl("watch", "--until", "installed", "--timeout", "600s", "-o", "json");
     times.nodes = Date.now() - started;
-    const done = JSON.parse(watch.trim().split("\n").at(-1)!) as DoneEvent;
+    // watch -o json's last line: its nodes' stages of the last boot cycle, with ISO times
+    const done = JSON.parse(watch.trim().split("\n").at(-1)!) as { nodes: Array<{ node: string; reached: boolean; cycle: number; stages: Array<{ stage: string; at: string; duration_ms: number }> }> };
     installed = done.nodes.filter((n) => n.reached).length;
     for (const n of done.nodes) {
-      const at = (stage: string) => n.spans.find((x) => x.stage === stage)?.at ?? Number.NaN;
-      const path = n.spans.map((x) => `${x.stage} ${seconds(x.durationMs)}`).join(", ");
-      process.stdout.write(`  ${n.node}: dhcp to installed ${seconds(at("installed") - at("dhcp"))} (${path})\n`);
+      const path = n.stages.map((x) => `${x.stage} ${seconds(x.duration_ms)}`).join(", ");
+      process.stdout.write(`  ${n.node} (cycle ${n.cycle}): ${path}\n`);
     }
     process.stdout.write(`nodes (create, power on, install, reboot): ${seconds(times.nodes)}\n`);
     started = Date.now();

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw API JSON */
 // SakuraCloud replayed on this machine, nothing of pxectl bypassed: the machine-backed
 // SakuraCloud test server (switches are bridges, servers QEMU VMs, the Debian 12 archive
 // the lab's host image, packet filters nftables), `pxectl init` unchanged against it (SSH
@@ -7,8 +8,9 @@
 // lab's tiny OS and reboot into it, followed by `watch` through the host's journal, and
 // `destroy` leaving nothing. On the way, what a node can reach: with network.forward the
 // installer fetches a probe URL on the uplink side through the host's SNAT; then the same host
-// switched to dhcp: proxy and forward: false, with a separate DHCP server on the switch handing
-// out addresses (and the host as router), reinstalls a node that can no longer get out.
+// switched to dhcp: proxy and forward: false and rebooted through the API, with a separate DHCP
+// server on the switch handing out addresses (and the host as router), reinstalls a node that
+// can no longer get out.
 // Timings are printed, not asserted.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -18,7 +20,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cloudLabProjectText, writeCloudLabProject } from "../../src/lab/cloud-project";
-import type { DoneEvent } from "../../src/watch";
 import { type CliRun, spawnCli } from "../support/cli";
 import { LAB_CACHE, Timings } from "../support/lab";
 import { realMatchboxBinary, skipWithoutRealMatchbox } from "../support/real-matchbox";
@@ -74,22 +75,39 @@ async function startProbe(address: string): Promise<void> {
 
 /** The separate DHCP server for dhcp: proxy: dnsmasq in a namespace of its own, plugged into the switch's bridge. */
 let dhcpServer: { namespace: string; process: ReturnType<typeof spawn>; leases: string } | undefined;
-async function stopDhcpServer(): Promise<void> {
+function stopDhcpServer(): void {
   if (!dhcpServer) return;
   dhcpServer.process.kill("SIGKILL");
   spawnSync("ip", ["netns", "del", dhcpServer.namespace]);
   dhcpServer = undefined;
 }
 
+/** api calls the SakuraCloud test server as the control panel would. */
+async function api(method: string, path: string): Promise<{ status: number; json: Record<string, any> }> {
+  const server = lab!.server;
+  const auth = Buffer.from(`${server.credentials.accessToken}:${server.credentials.accessTokenSecret}`).toString("base64");
+  const res = await fetch(`${server.rootUrl}/is1a/api/cloud/1.1/${path}`, { method, headers: { Authorization: `Basic ${auth}` } });
+  return { status: res.status, json: (await res.json()) as Record<string, any> };
+}
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 1000))) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 const nodeConsole = (name: string): string => readFileSync(lab!.server.machines!.consoleOf(state().nodes[name]!.cloud_id!), "utf8");
-const watchDone = (r: CliRun): DoneEvent => JSON.parse(r.stdout.trim().split("\n").at(-1)!) as DoneEvent;
-const stageSeconds = (n: DoneEvent["nodes"][number], from: string, to: string): string => {
-  const at = (stage: string) => n.spans.find((x) => x.stage === stage)?.at ?? Number.NaN;
-  return ((at(to) - at(from)) / 1000).toFixed(1);
-};
+/** WatchDone is watch -o json's last line: each node's stages of its last boot cycle, with ISO times. */
+interface WatchDone {
+  outcome: string;
+  nodes: Array<{ node: string; stage: string; reached: boolean; cycle: number; stages: Array<{ stage: string; at: string; duration_ms: number }> }>;
+}
+const watchDone = (r: CliRun): WatchDone => JSON.parse(r.stdout.trim().split("\n").at(-1)!) as WatchDone;
+const stagePath = (n: WatchDone["nodes"][number]): string => n.stages.map((x) => `${x.stage} ${(x.duration_ms / 1000).toFixed(1)} s`).join(", ");
 
 afterAll(async () => {
-  await stopDhcpServer();
+  stopDhcpServer();
   probe?.close();
   await lab?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -156,7 +174,7 @@ describe.skipIf(skip)("the cloud lab: SakuraCloud on one machine", () => {
     expect(watch.exitCode, watch.stderr + watch.stdout.slice(-3000)).toBe(0);
     const done = watchDone(watch);
     expect(done.nodes.map((n) => [n.stage, n.reached])).toEqual([["installed", true], ["installed", true]]);
-    for (const n of done.nodes) timings.add(`${n.node} dhcp to installed ${stageSeconds(n, "dhcp", "installed")} s`);
+    for (const n of done.nodes) timings.add(`${n.node} (boot cycle ${n.cycle}): ${stagePath(n)}`);
     // the nodes' own consoles: the lab OS got its lease and router from the host, installed,
     // and booted from its disk
     for (const name of Object.keys(state().nodes)) {
@@ -205,6 +223,17 @@ describe.skipIf(skip)("the cloud lab: SakuraCloud on one machine", () => {
     expect(onHost("sysctl -n net.ipv4.ip_forward").trim()).toBe("0");
     expect(onHostStatus("systemctl is-active pxectl-nat").trim()).not.toBe("active");
 
+    // the host rebooted through the API (ACPI shutdown, power on): what init set up comes back by itself
+    const host = state().host.server_id;
+    await timings.time("host reboot through the API", async () => {
+      expect((await api("DELETE", `server/${host}/power`)).status).toBe(200);
+      await until("the host down", async () => (await api("GET", `server/${host}`)).json.Server.Instance.Status === "down", 120_000);
+      expect((await api("PUT", `server/${host}/power`)).status).toBe(200);
+      await until("the host's services after its reboot", () => onHostStatus("systemctl is-active matchbox pxectl-dnsmasq").trim() === "active\nactive" || undefined, 240_000);
+    });
+    expect(onHost("ip -4 -o addr show")).toContain("192.168.0.1/24");
+    expect(onHost("sysctl -n net.ipv4.ip_forward").trim()).toBe("0");
+
     const [name] = Object.keys(state().nodes).sort();
     ok(await pxectl("node", "reinstall", name!, "--yes", "-o", "json"));
     const watch = await timings.time(`${name} reinstalled through proxy DHCP`, () => pxectl("watch", name!, "--until", "installed", "--timeout", "420s", "-o", "json"));
@@ -217,7 +246,7 @@ describe.skipIf(skip)("the cloud lab: SakuraCloud on one machine", () => {
     expect(console).toContain("PXECTL-LAB-INSTALLED");
     expect(readFileSync(leases, "utf8").toLowerCase()).toContain(state().nodes[name!]!.mac.toLowerCase());
     expect(onHost("journalctl -u pxectl-dnsmasq -b --no-pager -o cat | grep -c 'proxy' || true").trim()).not.toBe("0");
-    await stopDhcpServer();
+    stopDhcpServer();
   });
 
   it("destroy leaves no resource, VM, bridge, tap, process or disk image", { timeout: 300_000 }, async () => {
