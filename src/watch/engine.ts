@@ -20,6 +20,7 @@ export interface WatchOptions {
   timeoutMs: number;
   nodes?: readonly string[];
   stuck?: Partial<StuckOptions>;
+  installedOnBootScript?: boolean;
   /** How often stuck nodes and the deadline are checked (and a live view refreshed); default 1000. */
   tickMs?: number;
 }
@@ -52,7 +53,7 @@ export async function watch(input: WatchInput, options: WatchOptions, deps: Watc
   const { clock, observer } = deps;
   const started = clock.now();
   const deadline = started + options.timeoutMs;
-  const tracker = new Tracker(input.registry.nodes(), { until: options.until, ...(options.nodes ? { watch: options.nodes } : {}), ...(options.stuck ? { stuck: options.stuck } : {}) }, started);
+  const tracker = new Tracker(input.registry.nodes(), { until: options.until, installedOnBootScript: options.installedOnBootScript ?? false, ...(options.nodes ? { watch: options.nodes } : {}), ...(options.stuck ? { stuck: options.stuck } : {}) }, started);
   const stop = new AbortController();
   let outcome: Outcome | undefined;
   let settle!: (o: Outcome) => void;

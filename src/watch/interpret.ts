@@ -25,8 +25,20 @@ const inReboot = (stage: Stage) => stage === "installed-config" || stage === "re
 
 const before = (stage: Stage, than: Stage) => stageIndex(stage) < stageIndex(than);
 
+/**
+ * HostView is what the host's logs can show. With proxy DHCP another server leases the
+ * addresses and the host's dnsmasq never sees the installed system ask for one; what is left
+ * is the node network-booting after its install and matchbox sending it to its disk (the
+ * install-loop guard's answer), which then counts as installed.
+ */
+export interface HostView {
+  installedOnBootScript: boolean;
+}
+
+const FULL_DHCP: HostView = { installedOnBootScript: false };
+
 /** targetStage is the stage an observation puts the node in, or undefined when it moves nothing. */
-export function targetStage(o: Observation, node: NodeContext): Stage | undefined {
+export function targetStage(o: Observation, node: NodeContext, host: HostView = FULL_DHCP): Stage | undefined {
   const stage = node.status.stage;
   switch (o.kind) {
     case "dhcp":
@@ -40,7 +52,7 @@ export function targetStage(o: Observation, node: NodeContext): Stage | undefine
         case "ipxe-script":
         case "kernel":
         case "initrd": {
-          if (inReboot(stage)) return "rebooting";
+          if (inReboot(stage)) return o.request === "ipxe-script" && host.installedOnBootScript ? "installed" : "rebooting";
           return o.request === "boot-script" || o.request === "ipxe-script" ? "ipxe" : o.request;
         }
         case "install-config":

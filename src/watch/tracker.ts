@@ -6,7 +6,7 @@ import { closest } from "../core/text";
 import { senderOf } from "./attribution";
 import { Correlator } from "./correlate";
 import type { StageEvent, WatchEvent, NodeView } from "./events";
-import { targetStage, tftpStage } from "./interpret";
+import { type HostView, targetStage, tftpStage } from "./interpret";
 import { type Stage, transition } from "./lifecycle";
 import { type NodeState, newNode, reachedGoal, stuckFacts, viewOf } from "./node";
 import { type Observation, describeObservation } from "./observations";
@@ -17,6 +17,8 @@ import { DEFAULT_STUCK_OPTIONS, type Stuck, type StuckOptions, stuckOf } from ".
 /** TrackerOptions: the goal, which registered nodes to watch (all when absent) and stuck limits. */
 export interface TrackerOptions {
   until: Extract<Stage, "installed" | "ready">;
+  /** The host's DHCP is a proxy and installed nodes are sent to their disks: see HostView. */
+  installedOnBootScript?: boolean;
   watch?: readonly string[];
   stuck?: Partial<StuckOptions>;
 }
@@ -49,9 +51,11 @@ export class Tracker {
    */
   private hostOffset: number | undefined;
   readonly until: TrackerOptions["until"];
+  private readonly host: HostView;
 
   constructor(registry: readonly RegisteredNode[], options: TrackerOptions, startedAt: number) {
     this.until = options.until;
+    this.host = { installedOnBootScript: options.installedOnBootScript ?? false };
     this.stuckOptions = { ...DEFAULT_STUCK_OPTIONS, ...options.stuck };
     const wanted = new Set(options.watch ?? registry.map((n) => n.name));
     for (const name of wanted) {
@@ -129,7 +133,7 @@ export class Tracker {
       return events;
     }
     this.record(node, o);
-    const target = targetStage(o, node);
+    const target = targetStage(o, node, this.host);
     if (target) this.move(node, target, o, events);
     this.checkStuck(node, o.at, events);
     return events.length === 0 ? NONE : events;

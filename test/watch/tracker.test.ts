@@ -100,6 +100,31 @@ describe("a whole install", () => {
   });
 });
 
+describe("behind a proxy DHCP", () => {
+  // another server leases the addresses: the installed system's own request never reaches the host
+  const reboot = (t: number) => [
+    log("dnsmasq-dhcp", "3327755376 vendor class: PXEClient:Arch:00000:UNDI:002001", t),
+    log("dnsmasq-dhcp", `3327755376 PXE(v0) ${A.mac} proxy`, t + 1),
+    log("matchbox", "HTTP GET /boot.ipxe", t + 1000),
+    log("matchbox", `HTTP GET /ipxe?mac=${A.mac}`, t + 1100),
+  ];
+
+  it("takes matchbox sending the rebooted node to its disk as installed", () => {
+    const { feed, stages, tracker } = setup([{ name: "a", mac: A.mac }], { installedOnBootScript: true });
+    feed(steps(A, "installed-config"));
+    feed(reboot(T0 + 100_000));
+    expect(stages().slice(-3)).toEqual(["installed-config", "rebooting", "installed"]);
+    expect(tracker.settled()).toBe("reached");
+  });
+
+  it("without that, the same lines leave the node rebooting", () => {
+    const { feed, stageOf } = setup([{ name: "a", mac: A.mac }]);
+    feed(steps(A, "installed-config"));
+    feed(reboot(T0 + 100_000));
+    expect(stageOf()).toBe("rebooting");
+  });
+});
+
 describe("reboots, reinstalls and loops", () => {
   it("a machine that network-boots first after the install is rebooting, then installed", () => {
     const { feed, stages } = setup();

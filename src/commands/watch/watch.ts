@@ -122,7 +122,14 @@ export async function run(o: WatchCommandOptions, ctx: Context): Promise<Command
   };
   const result = await watch(
     { logs: [logs], signals, registry: { nodes: () => registered } },
-    { until: o.until, timeoutMs: o.timeout, ...(o.nodes.length > 0 ? { nodes: o.nodes } : {}), stuck: { stallMs: o.stall, bootStepMs: Math.min(DEFAULT_STUCK_OPTIONS.bootStepMs, o.stall), failAfterMs: o.failAfter } },
+    {
+      until: o.until,
+      timeoutMs: o.timeout,
+      // behind a proxy DHCP the installed system's lease request never reaches the host's logs
+      installedOnBootScript: o.guard && project.config.network.dhcp === "proxy",
+      ...(o.nodes.length > 0 ? { nodes: o.nodes } : {}),
+      stuck: { stallMs: o.stall, bootStepMs: Math.min(DEFAULT_STUCK_OPTIONS.bootStepMs, o.stall), failAfterMs: o.failAfter },
+    },
     { clock: ctx.clock, observer, signal: ctx.signal },
   ).finally(() => sourcesDone.abort());
   await guarding;
