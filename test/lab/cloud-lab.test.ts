@@ -43,7 +43,7 @@ const state = () => JSON.parse(readFileSync(join(dir, ".pxectl/state.json"), "ut
 const knownHosts = join(dir, "known_hosts");
 /** onHost runs a command on the host VM as the operator does (the key init made; the host key checked from the first use on). */
 const onHost = (command: string): string =>
-  execFileSync("ssh", ["-i", join(dir, ".pxectl/ssh/id_ed25519"), "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new", "-o", `UserKnownHostsFile=${knownHosts}`, "-o", "ConnectTimeout=20", `root@${state().host.public_address}`, command], { encoding: "utf8", timeout: 60_000 });
+  execFileSync("ssh", ["-i", join(dir, ".pxectl/ssh/id_ed25519"), "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new", "-o", `UserKnownHostsFile=${knownHosts}`, "-o", "ConnectTimeout=20", `root@${state().host.public_address}`, command], { encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "pipe"] });
 const onHostStatus = (command: string): string => {
   try {
     return onHost(command);
@@ -199,7 +199,8 @@ describe.skipIf(skip)("the cloud lab: SakuraCloud on one machine", () => {
     expect(checks.filter((c) => c.status !== "pass" && !(c.name === "assets" && c.status === "skip"))).toEqual([]);
   });
 
-  it("dhcp: proxy with a separate DHCP server on the switch and forward: false: a reinstalled node leases from that server, boots from the host, and cannot get out", { timeout: 600_000 }, async () => {
+  it("dhcp: proxy with a separate DHCP server on the switch and forward: false: a reinstalled node leases from that server, boots from the host, and cannot get out", { timeout: 600_000 }, async (t) => {
+    t.onTestFinished(stopDhcpServer);
     const machines = lab!.server.machines!;
     const net = machines.network;
     // the separate DHCP server: its own namespace, a veth into the switch's bridge, plain DHCP
@@ -246,7 +247,6 @@ describe.skipIf(skip)("the cloud lab: SakuraCloud on one machine", () => {
     expect(console).toContain("PXECTL-LAB-INSTALLED");
     expect(readFileSync(leases, "utf8").toLowerCase()).toContain(state().nodes[name!]!.mac.toLowerCase());
     expect(onHost("journalctl -u pxectl-dnsmasq -b --no-pager -o cat | grep -c 'proxy' || true").trim()).not.toBe("0");
-    stopDhcpServer();
   });
 
   it("destroy leaves no resource, VM, bridge, tap, process or disk image", { timeout: 300_000 }, async () => {
