@@ -1,7 +1,7 @@
 // push: the core use case behind profile apply, node add/remove/reinstall, lab up/boot and
 // watch. Render the profile directory and the registered nodes, plan against matchbox,
 // apply, and record what was written.
-import { type PlanView, DEFAULT_CONCURRENCY, executePlan, ownedFrom, planAgainst, planView, renderPlan } from "../matchbox/apply";
+import { type PlanView, DEFAULT_CONCURRENCY, executePlan, listLive, ownedFrom, planAgainst, planView, renderPlan } from "../matchbox/apply";
 import { type MatchboxOverrides, connectMatchbox } from "../matchbox/connect";
 import type { NodeRecord } from "../config/state";
 import { isNodeObject } from "../nodes/objects";
@@ -41,10 +41,19 @@ export async function checkPush(o: PushOptions, ctx: Session, adding: Readonly<R
  */
 export async function push(o: PushOptions, ctx: Session, { quiet = false } = {}): Promise<PushResult> {
   const store = await ctx.writeState();
-  const loaded = await loadDesired(ctx, o.dir);
-  const { api, endpoint } = await connectMatchbox(ctx, o);
+  // matchbox lists its objects (thousands of files read) while the directory renders; a
+  // problem in the directory is still the error reported, before any about the connection
+  const connection = connectMatchbox(ctx, o);
+  const live = connection.then(({ api }) => listLive(api));
+  live.catch(() => undefined);
+  const loaded = await loadDesired(ctx, o.dir).catch(async (e: unknown) => {
+    // the connection's close is deferred once it is open: closing fails the listing if it waits for matchbox
+    await connection.catch(() => undefined);
+    throw e;
+  });
+  const { api, endpoint } = await connection;
   const owned = ownedFrom(store.state.apply, endpoint);
-  const plan = await planAgainst(api, loaded.desired, owned, { prune: (kind, id) => o.prune || isNodeObject(kind, id) });
+  const plan = await planAgainst(api, loaded.desired, owned, { prune: (kind, id) => o.prune || isNodeObject(kind, id) }, live);
   const view = planView(plan, loaded.desired.warnings);
   const total = plan.changes.length;
   if (total > 0) {
