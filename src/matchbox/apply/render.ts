@@ -134,7 +134,7 @@ export function renderDesired(dir: ProfileDirectory, variables: TemplateVariable
     const profileContext = { ...variables, profile: { id: p.declared.id, name: p.declared.name } };
     if (perGroup(p, users)) {
       split.add(p.declared.id);
-      for (const g of users) emit(p, `${p.declared.id}@${g.id}`, { ...groupContext(profileContext, g) }, g);
+      for (const g of users) emit(p, `${p.declared.id}@${g.id}`, groupContext(profileContext, g), g);
     } else {
       emit(p, p.declared.id, profileContext);
     }
