@@ -145,7 +145,8 @@ async function benchOne(kind: ServerKind, nodes: number, dir: string): Promise<R
   const apply = async () => {
     const marks = [performance.now()];
     const cache = ConfigCache.parse(existsSync(cacheFile) ? readFileSync(cacheFile, "utf8") : undefined);
-    const live = listLive(api);
+    // as pxectl profile apply does: a server it wrote to before is listed while the directory renders
+    const live = owned.profiles.size > 0 ? listLive(api) : undefined;
     const directory = await loadProfileDirectory(dir, io);
     marks.push(performance.now());
     const desired = renderDesired(directory, variables, cache);
