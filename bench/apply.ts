@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { registerTextHooks } from "../scripts/text-hooks.mjs";
 import { parseProjectConfig } from "../src/config/project";
 import { forEachLimit } from "../src/core/concurrency";
-import { ConfigCache, executePlan, loadProfileDirectory, ownedFrom, planAgainst, renderDesired, templateVariables } from "../src/matchbox/apply";
+import { ConfigCache, executePlan, listLive, loadProfileDirectory, ownedFrom, planAgainst, renderDesired, templateVariables } from "../src/matchbox/apply";
 import { openMatchbox } from "../src/matchbox/connect";
 import type { MatchboxApi } from "../src/matchbox/types";
 import { type TlsPaths, ensureTls, tlsPaths } from "../src/pki";
@@ -145,11 +145,13 @@ async function benchOne(kind: ServerKind, nodes: number, dir: string): Promise<R
   const apply = async () => {
     const marks = [performance.now()];
     const cache = ConfigCache.parse(existsSync(cacheFile) ? readFileSync(cacheFile, "utf8") : undefined);
+    // as pxectl profile apply does: a server it wrote to before is listed while the directory renders
+    const live = owned.profiles.size > 0 ? listLive(api) : undefined;
     const directory = await loadProfileDirectory(dir, io);
     marks.push(performance.now());
     const desired = renderDesired(directory, variables, cache);
     marks.push(performance.now());
-    const plan = await planAgainst(api, desired, owned, { prune: true });
+    const plan = await planAgainst(api, desired, owned, { prune: true }, live);
     marks.push(performance.now());
     const writes = await executePlan(api, plan, owned, { concurrency: CONCURRENCY });
     writeFileSync(cacheFile, cache.serialize());

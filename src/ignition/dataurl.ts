@@ -43,13 +43,18 @@ export function makeDataUrl(contents: Uint8Array, userCompression?: string | nul
   return encoded.get(key) ?? remember(encoded, key, encodeDataUrl(contents, userCompression));
 }
 
+// ";base64," + base64 of gzip's smallest output (20 bytes: header, empty deflate, trailer) + "gzip"
+const GZIP_FLOOR = ";base64,".length + Math.ceil(20 / 3) * 4 + "gzip".length;
+
 function encodeDataUrl(contents: Uint8Array, userCompression?: string | null): DataUrl {
   const userCompressed = userCompression !== undefined && userCompression !== null && userCompression !== "";
   let opaque = "," + escapeData(contents);
   const b64 = ";base64," + Buffer.from(contents).toString("base64");
   if (b64.length < opaque.length) opaque = b64;
   let compression: string | undefined = userCompressed ? undefined : "";
-  if (!userCompressed) {
+  // gzip cannot win on short data (its header, trailer and base64 alone take 40 characters):
+  // a per-node hostname would otherwise be compressed in every config
+  if (!userCompressed && opaque.length > GZIP_FLOOR) {
     // Butane uses gzip.BestCompression; zlib's bytes differ from Go's (header OS byte,
     // deflate choices), so only the decompressed contents are comparable.
     const gz = ";base64," + gzipSync(contents, { level: 9 }).toString("base64");

@@ -19,17 +19,22 @@ function isEmpty(v: unknown): boolean {
 
 /** canonicalIgnition returns a copy with Butane's key order and without empty values. */
 export function canonicalIgnition(value: unknown, path: readonly string[] = []): unknown {
-  if (Array.isArray(value)) return value.map((v) => canonicalIgnition(v, [...path, "[]"]));
+  return canonical(value, path.at(-3), path.at(-2), path.at(-1));
+}
+
+// the last three keys of the path are all that decide a Node's order (storage.files[]):
+// passed along instead of a copied path, as every config of a thousand nodes goes through here
+function canonical(value: unknown, grandparent: string | undefined, parent: string | undefined, key: string | undefined): unknown {
+  if (Array.isArray(value)) return value.map((v) => canonical(v, parent, key, "[]"));
   if (typeof value !== "object" || value === null) return value;
   const obj = value as Record<string, unknown>;
-  const parent = path[path.length - 2];
-  const isNode = path[path.length - 1] === "[]" && (parent === "files" || parent === "directories" || parent === "links") && path[path.length - 3] === "storage";
+  const isNode = key === "[]" && (parent === "files" || parent === "directories" || parent === "links") && grandparent === "storage";
   const out: Record<string, unknown> = {};
-  for (const key of orderedKeys(obj, isNode)) {
-    const v = obj[key];
+  for (const k of orderedKeys(obj, isNode)) {
+    const v = obj[k];
     // Go's omitempty drops empty objects and lists, but a null or "" the user set is kept
     if (v === undefined || (typeof v === "object" && v !== null && isEmpty(v))) continue;
-    out[key] = canonicalIgnition(v, [...path, key]);
+    out[k] = canonical(v, parent, key, k);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // push: the core use case behind profile apply, node add/remove/reinstall, lab up/boot and
 // watch. Render the profile directory and the registered nodes, plan against matchbox,
 // apply, and record what was written.
-import { type PlanView, DEFAULT_CONCURRENCY, executePlan, ownedFrom, planAgainst, planView, renderPlan } from "../matchbox/apply";
+import { type Owned, type PlanView, DEFAULT_CONCURRENCY, executePlan, listLive, ownedFrom, planAgainst, planView, renderPlan } from "../matchbox/apply";
 import { type MatchboxOverrides, connectMatchbox } from "../matchbox/connect";
 import type { NodeRecord } from "../config/state";
 import { isNodeObject } from "../nodes/objects";
@@ -33,6 +33,8 @@ export async function checkPush(o: PushOptions, ctx: Session, adding: Readonly<R
   await planAgainst(api, loaded.desired, ownedFrom(store.state.apply, endpoint), { prune: (kind, id) => o.prune || isNodeObject(kind, id) });
 }
 
+const ownsAny = (owned: Owned) => owned.profiles.size + owned.groups.size + owned.ignition.size > 0;
+
 /**
  * push renders the directory and the registered nodes, plans and applies. Objects pxectl
  * declares for nodes go with their node, even without prune. Deletes need a confirmation
@@ -41,10 +43,20 @@ export async function checkPush(o: PushOptions, ctx: Session, adding: Readonly<R
  */
 export async function push(o: PushOptions, ctx: Session, { quiet = false } = {}): Promise<PushResult> {
   const store = await ctx.writeState();
-  const loaded = await loadDesired(ctx, o.dir);
-  const { api, endpoint } = await connectMatchbox(ctx, o);
+  // a server pxectl wrote to before lists its objects (thousands of files for matchbox to
+  // read) while the directory renders; a new one only after, so that a problem in the
+  // directory is reported without a connection to a server that might never answer
+  const connection = connectMatchbox(ctx, o);
+  const early = connection.then(({ api, endpoint }) => (ownsAny(ownedFrom(store.state.apply, endpoint)) ? listLive(api) : undefined));
+  early.catch(() => undefined);
+  const loaded = await loadDesired(ctx, o.dir).catch(async (e: unknown) => {
+    // the connection's close is deferred once it is open
+    await connection.catch(() => undefined);
+    throw e;
+  });
+  const { api, endpoint } = await connection;
   const owned = ownedFrom(store.state.apply, endpoint);
-  const plan = await planAgainst(api, loaded.desired, owned, { prune: (kind, id) => o.prune || isNodeObject(kind, id) });
+  const plan = await planAgainst(api, loaded.desired, owned, { prune: (kind, id) => o.prune || isNodeObject(kind, id) }, early.then((live) => live ?? listLive(api)));
   const view = planView(plan, loaded.desired.warnings);
   const total = plan.changes.length;
   if (total > 0) {

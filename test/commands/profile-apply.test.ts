@@ -2,6 +2,7 @@
 // against the real matchbox when PXECTL_TEST_MATCHBOX names it (else the test server) over
 // mutual TLS; the tests that count writes or inject faults use the test server's hook.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, type Socket, createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createCa, issueClient, tlsPaths, writePair } from "../../src/pki";
@@ -92,6 +93,27 @@ describe("pxectl profile apply", () => {
     const api = await mb.api();
     expect((await api.groupList()).map((g) => g.id)).toEqual(["install", "installed", "node1"]);
     expect((await runCli(["profile", "apply"], p)).stdout).toBe("✓ no changes: matchbox already matches (9 objects unchanged)\n");
+  });
+});
+
+describe("pxectl profile apply with a problem in the directory", () => {
+  it("reports it without connecting to a matchbox it never wrote to, which might never answer", async () => {
+    const mb = await startTestMatchbox();
+    const p = project(mb);
+    // a server that accepts connections and never answers: a listing started early would wait on it
+    const connections: Socket[] = [];
+    const silent = createServer((socket) => void connections.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      writeFileSync(join(p.cwd, "profiles/extra.yaml"), "kind: profile\nid: extra\nboot:\n  kernel: /k/{{nosuch}}\n");
+      const run = await runCli(["profile", "apply", "--endpoint", `127.0.0.1:${(silent.address() as AddressInfo).port}`], p);
+      expect(run.exitCode).toBe(3);
+      expect(run.stderr).toMatch(/^error: .*profiles\/extra\.yaml:4:16: template variable "nosuch" is not defined\n/);
+      expect(connections).toHaveLength(0);
+    } finally {
+      for (const socket of connections) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
 

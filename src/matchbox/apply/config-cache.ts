@@ -94,7 +94,17 @@ export class ConfigCache {
     const compiled = compileConfig({ ...input, readLocal });
     const entry: Entry = { sha256: sha256(compiled.json), locals, warnings: [...compiled.warnings] };
     this.used.set(key, entry);
-    return { sha256: entry.sha256, warnings: entry.warnings, compiled: () => compiled };
+    // thousands of per-node configs wait for their put: keep their bytes, not the tree they
+    // were written from (three times the memory); the tree is the bytes read back if asked for
+    const { config: _tree, ...kept } = compiled;
+    let tree: Record<string, unknown> | undefined;
+    const slim: CompiledConfig = {
+      ...kept,
+      get config() {
+        return (tree ??= JSON.parse(kept.json) as Record<string, unknown>);
+      },
+    };
+    return { sha256: entry.sha256, warnings: entry.warnings, compiled: () => slim };
   }
 
   private localsUnchanged(entry: Entry, input: ConfigInput): boolean {

@@ -62,6 +62,24 @@ function stableJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
+const sameStrings = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+function sameRecord(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && (a[k] === b[k] || stableJson(a[k]) === stableJson(b[k])));
+}
+
+// An unchanged server is thousands of equal objects: compared field by field without
+// serialising them; only objects that differ go through diffFields to say how.
+function sameProfile(a: Profile, b: Profile): boolean {
+  return a.id === b.id && a.name === b.name && a.ignition_id === b.ignition_id && a.cloud_id === b.cloud_id && a.generic_id === b.generic_id &&
+    a.boot.kernel === b.boot.kernel && sameStrings(a.boot.initrd, b.boot.initrd) && sameStrings(a.boot.args, b.boot.args);
+}
+
+function sameGroup(a: Group, b: Group): boolean {
+  return a.id === b.id && a.name === b.name && a.profile === b.profile && sameRecord(a.selector, b.selector) && sameRecord(a.metadata, b.metadata);
+}
+
 function diffFields(live: object, want: object, prefix = ""): FieldChange[] {
   const out: FieldChange[] = [];
   const a = live as Record<string, unknown>;
@@ -95,7 +113,8 @@ export function makePlan(desired: Desired, live: Live, owned: Owned, o: { prune:
   for (const want of desired.profiles.values()) {
     const have = liveProfiles.get(want.id);
     plan.ownedAfter.profiles.add(want.id);
-    const fields = have ? diffFields(have, normalizeProfile(want)) : [];
+    const wanted = normalizeProfile(want);
+    const fields = have && !sameProfile(have, wanted) ? diffFields(have, wanted) : [];
     if (have && fields.length === 0) {
       plan.unchanged.profile++;
       if (want.ignition_id) {
@@ -117,7 +136,8 @@ export function makePlan(desired: Desired, live: Live, owned: Owned, o: { prune:
   for (const want of desired.groups.values()) {
     const have = liveGroups.get(want.id);
     plan.ownedAfter.groups.add(want.id);
-    const fields = have ? diffFields(have, normalizeGroup(want)) : [];
+    const wanted = normalizeGroup(want);
+    const fields = have && !sameGroup(have, wanted) ? diffFields(have, wanted) : [];
     if (have && fields.length === 0) {
       plan.unchanged.group++;
       continue;

@@ -43,10 +43,22 @@ function plain(text: string, origin: TemplateOrigin): Template {
 
 function prepare(p: DeclaredProfile): PreparedProfile {
   // a boot string's problems are placed in its file: the string's own position, plus the place in it
+  // located only when a problem is reported: locating parses the whole file again, with
+  // positions, which for a file of thousands of groups costs more than rendering them all
   const at = (...path: Array<string | number>): TemplateOrigin => {
-    const pos = p.where.doc.locate(["boot", ...path]);
-    if (!pos) return { file: p.where.file };
-    return { file: p.where.file, lineOffset: pos.line - 1, columnOffset: pos.column - 1 };
+    let pos: { line: number; column: number } | undefined | null = null;
+    const locate = () => (pos === null ? (pos = p.where.doc.locate(["boot", ...path])) : pos);
+    return {
+      file: p.where.file,
+      get lineOffset() {
+        const found = locate();
+        return found && found.line - 1;
+      },
+      get columnOffset() {
+        const found = locate();
+        return found && found.column - 1;
+      },
+    };
   };
   const config = p.config && plain(p.config.text, { file: p.config.file, lineOffset: p.config.lineOffset, columnOffset: p.config.columnOffset });
   const boot = {
@@ -122,7 +134,7 @@ export function renderDesired(dir: ProfileDirectory, variables: TemplateVariable
     const profileContext = { ...variables, profile: { id: p.declared.id, name: p.declared.name } };
     if (perGroup(p, users)) {
       split.add(p.declared.id);
-      for (const g of users) emit(p, `${p.declared.id}@${g.id}`, { ...groupContext(profileContext, g) }, g);
+      for (const g of users) emit(p, `${p.declared.id}@${g.id}`, groupContext(profileContext, g), g);
     } else {
       emit(p, p.declared.id, profileContext);
     }
