@@ -284,7 +284,8 @@ export async function labServices(lab: LabRecord): Promise<ServiceStatus[]> {
 /**
  * writeGrubNodes makes the lab's per-node Secure Boot files exactly these nodes': each one's
  * GRUB config in the TFTP root and its dnsmasq tag (a dhcp-hostsdir file, read on change);
- * other nodes' files go, and dnsmasq, which forgets a removed host only on SIGHUP, gets one.
+ * other nodes' files go. The lab's dnsmasq keeps a removed node's tag until the lab restarts
+ * (it forgets one only on SIGHUP, which makes dnsmasq 2.90 abort once the host has a lease).
  */
 export async function writeGrubNodes(lab: LabRecord, nodes: readonly GrubNodeFiles[]): Promise<void> {
   const paths = labPaths(lab.dir);
@@ -298,14 +299,9 @@ export async function writeGrubNodes(lab: LabRecord, nodes: readonly GrubNodeFil
       await writeFile(join(paths.tftp, grubNodeFile(node.mac)), node.config);
     }
   }
-  let untagged = false;
   for (const dir of [paths.dhcpHosts, join(paths.tftp, GRUB_TFTP.nodesDir)]) {
     for (const name of await readdir(dir).catch(() => [] as string[])) {
-      if (keep.has(join(dir, name))) continue;
-      await rm(join(dir, name), { force: true });
-      untagged ||= dir === paths.dhcpHosts;
+      if (!keep.has(join(dir, name))) await rm(join(dir, name), { force: true });
     }
   }
-  const dnsmasq = lab.processes.dnsmasq;
-  if (untagged && dnsmasq && (await isRunning(dnsmasq))) process.kill(dnsmasq.pid, "SIGHUP");
 }

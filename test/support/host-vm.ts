@@ -169,6 +169,7 @@ export interface WatchEvent {
   type: string;
   node?: string;
   stage?: string;
+  cause?: string;
   evidence?: string;
 }
 

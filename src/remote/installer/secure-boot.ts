@@ -51,7 +51,9 @@ export interface GrubNodesResult extends StepResult {
  * syncGrubNodeFiles makes the host's per-node Secure Boot files exactly these nodes': each
  * node's dhcp-hostsdir file and GRUB config are written when they differ, every other
  * node's are removed. dnsmasq reads new files in its dhcp-hostsdir by itself but forgets a
- * removed one only on SIGHUP, so a removal signals it. Safe to repeat.
+ * removed one only on SIGHUP or a restart; Debian 12's dnsmasq 2.90 aborts on SIGHUP once a
+ * host of its dhcp-hostsdir holds a lease, so a removal restarts it (leases are kept in its
+ * lease file). Safe to repeat.
  */
 export async function syncGrubNodeFiles(target: Target, nodes: readonly GrubNodeFiles[]): Promise<GrubNodesResult> {
   const desired: DesiredFile[] = nodes.flatMap((n) => {
@@ -71,7 +73,7 @@ export async function syncGrubNodeFiles(target: Target, nodes: readonly GrubNode
   const stale = listed.filter((p) => !keep.has(p));
   if (stale.length > 0) await target.run(`rm -f -- ${quoteAll(stale)}`, { label: "remove other nodes' Secure Boot files" });
   const untagged = stale.some((p) => p.startsWith(`${dirs[0]}/`) && !posix.basename(p).startsWith("."));
-  if (untagged) await target.act(`${target.systemctl("kill", "--kill-whom=main", "--signal=HUP", UNITS.dnsmasq)} || true`, { label: "dnsmasq: forget removed hosts" });
+  if (untagged) await target.act(target.systemctl("try-restart", UNITS.dnsmasq), { label: "restart dnsmasq: forget removed hosts" });
   const written = set.changed.map((f) => f.path);
   const removed = stale.map((p) => (target.live ? p : "/" + posix.relative(target.root, p)));
   const details = [...written.map((p) => `wrote ${p}`), ...removed.map((p) => `removed ${p}`)];
