@@ -148,9 +148,12 @@ describe.skipIf(notRun !== undefined)("pxectl init on a Debian 12 host VM", () =
     expect(grubConfig).toContain(render.stdout.split("\n").slice(1).join("\n").trim());
     // dnsmasq read the new file by itself (inotify), no restart
     expect(await sh("journalctl -u pxectl-dnsmasq.service --no-pager -o cat | grep -c 'dhcp-hosts/5254005b0001' || true")).not.toBe("0");
-    // pushed again with nothing changed: no SSH connection for the files (the digest in state matches)
-    const again = await pxectl(["profile", "apply", "--yes", "-v"]);
+    // pushed again with nothing changed: the files are left as they are
+    const stamps = () => sh(`stat -c %Y.%i /var/lib/pxectl/dhcp-hosts/5254005b0001 /var/lib/tftpboot/grub/nodes/${mac}.cfg`);
+    const before = await stamps();
+    const again = await pxectl(["profile", "apply", "--yes"]);
     expect(again.exitCode, again.stderr).toBe(0);
+    expect(await stamps()).toBe(before);
 
     // a Secure Boot machine on the switch: OVMF enforcing Secure Boot with Microsoft's keys, as the lab's
     const node = await timings.time("Secure Boot VM to GRUB's kernel request", () => bootSecureNode(lab, mac, () => pxectl(["watch", "sb1", "--timeout", "300s", "--fail-after", "5s", "-o", "json"])));
