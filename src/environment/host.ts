@@ -171,7 +171,8 @@ export function hostSteps(): Step<HostInit>[] {
         );
         await c.store.update((s) => {
           s.tls = { ...s.tls, server_deploy_pending: false };
-          s.host = { ...s.host, matchbox_version: report.matchboxVersion, arm64: report.arm64, installed_under: c.root ?? "/" };
+          // grub_nodes: the GRUB nodes' files a push wrote; a rebuilt host has none, so the next push writes them
+          s.host = { ...s.host, matchbox_version: report.matchboxVersion, arm64: report.arm64, installed_under: c.root ?? "/", grub_nodes: undefined };
         });
         const changed = report.steps.filter((s) => s.changed).map((s) => s.id);
         return { changed: report.changed, detail: changed.length > 0 ? `changed: ${changed.join(", ")}` : "everything was in place" };

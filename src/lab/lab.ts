@@ -13,7 +13,7 @@ import type { ProjectConfig } from "../config/project";
 import type { StateStore } from "../config/state";
 import { openMatchbox } from "../matchbox/connect";
 import { type TlsPaths, ensureTls } from "../pki";
-import { GRUB_MAIN_CONFIG, GRUB_TAG, GRUB_TFTP, SIGNED_BOOT_FILES, grubNodeFile } from "../nodes/grub";
+import { GRUB_MAIN_CONFIG, GRUB_TFTP, type GrubNodeFiles, SIGNED_BOOT_FILES, grubHostsFile, grubNodeFile } from "../nodes/grub";
 import { MATCHBOX_DATA_FOLDERS, type HostSettings } from "../remote/installer";
 import { dnsmasqFiles } from "../remote/installer/configs";
 import { BOOT_FILES } from "../remote/installer/ipxe";
@@ -281,27 +281,27 @@ export async function labServices(lab: LabRecord): Promise<ServiceStatus[]> {
   return rows;
 }
 
-/** GrubNode is a node's Secure Boot setting and, when it boots GRUB, the config GRUB gets. */
-export interface GrubNode {
-  mac: string;
-  grub: boolean;
-  config?: string;
-}
-
 /**
- * writeGrubNodes puts each GRUB node's config into the lab's TFTP root and tags it for dnsmasq
- * (a dhcp-hostsdir file, re-read on change); other nodes' files go.
+ * writeGrubNodes makes the lab's per-node Secure Boot files exactly these nodes': each one's
+ * GRUB config in the TFTP root and its dnsmasq tag (a dhcp-hostsdir file, read on change);
+ * other nodes' files go. The lab's dnsmasq keeps a removed node's tag until the lab restarts
+ * (it forgets one only on SIGHUP, which makes dnsmasq 2.90 abort once the host has a lease).
  */
-export async function writeGrubNodes(lab: LabRecord, nodes: readonly GrubNode[]): Promise<void> {
+export async function writeGrubNodes(lab: LabRecord, nodes: readonly GrubNodeFiles[]): Promise<void> {
   const paths = labPaths(lab.dir);
-  const hostFile = (mac: string) => join(paths.dhcpHosts, mac.replaceAll(":", ""));
   const keep = new Set<string>();
-  for (const node of nodes.filter((n) => n.grub)) {
-    keep.add(hostFile(node.mac));
-    await writeFile(hostFile(node.mac), `${node.mac},set:${GRUB_TAG}\n`);
-    if (node.config !== undefined) await writeFile(join(paths.tftp, grubNodeFile(node.mac)), node.config);
+  for (const node of nodes) {
+    const tag = grubHostsFile(node.mac);
+    keep.add(join(paths.dhcpHosts, tag.name));
+    await writeFile(join(paths.dhcpHosts, tag.name), tag.content);
+    if (node.config !== undefined) {
+      keep.add(join(paths.tftp, grubNodeFile(node.mac)));
+      await writeFile(join(paths.tftp, grubNodeFile(node.mac)), node.config);
+    }
   }
-  for (const name of await readdir(paths.dhcpHosts).catch(() => [] as string[])) {
-    if (!keep.has(join(paths.dhcpHosts, name))) await rm(join(paths.dhcpHosts, name), { force: true });
+  for (const dir of [paths.dhcpHosts, join(paths.tftp, GRUB_TFTP.nodesDir)]) {
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      if (!keep.has(join(dir, name))) await rm(join(dir, name), { force: true });
+    }
   }
 }

@@ -24,17 +24,29 @@ export const GRUB_TFTP = {
 } as const;
 
 /**
- * SIGNED_BOOT_FILES are where the distributions put the signed binaries, best first.
- * Checked on Debian 12: shim-signed 1.51~1+deb12u1 and grub-efi-amd64-signed 1+2.06+13+deb12u2.
- * Ubuntu 24.04 ships the same packages with shimx64.efi.signed.latest beside (not checked here).
+ * SIGNED_BOOT_FILES are where the distributions put the signed binaries, best first. Checked
+ * (docs/secure-boot.md says how): Debian 12's shim-signed 1.51~1+deb12u1 and
+ * grub-efi-amd64-signed 1+2.06+13+deb12u2 on this machine (dpkg -L); Ubuntu's file lists on
+ * packages.ubuntu.com, whose shim-signed has no shimx64.efi.signed but .signed.latest (the
+ * Microsoft-signed build shim-signed's postinst installs) and whose grub-efi-amd64-signed has
+ * the same grubnetx64 path.
  */
 export const SIGNED_BOOT_FILES = [
-  { name: GRUB_TFTP.shim, what: "shim (signed by Microsoft)", pkg: "shim-signed", candidates: ["/usr/lib/shim/shimx64.efi.signed", "/usr/lib/shim/shimx64.efi.signed.latest"] },
-  { name: GRUB_TFTP.grub, what: "network GRUB (signed by Debian or Ubuntu)", pkg: "grub-efi-amd64-signed", candidates: ["/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed"] },
+  { name: GRUB_TFTP.shim, what: "shim (signed by Microsoft)", pkg: "shim-signed", required: true, candidates: ["/usr/lib/shim/shimx64.efi.signed", "/usr/lib/shim/shimx64.efi.signed.latest"] },
+  { name: GRUB_TFTP.grub, what: "network GRUB (signed by Debian or Ubuntu)", pkg: "grub-efi-amd64-signed", required: true, candidates: ["/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed"] },
 ] as const;
 
 /** The dnsmasq tag of machines that get shim and GRUB instead of iPXE. */
 export const GRUB_TAG = "pxectl-grub";
+
+/** grubHostsFile is a GRUB node's file in dnsmasq's dhcp-hostsdir (its name: the MAC without colons). */
+export const grubHostsFile = (mac: string) => ({ name: mac.toLowerCase().replaceAll(":", ""), content: `${mac.toLowerCase()},set:${GRUB_TAG}\n` });
+
+/** GrubNodeFiles are a GRUB node's files: its tag for dnsmasq and, when matchbox has an answer for it, its config. */
+export interface GrubNodeFiles {
+  mac: string;
+  config?: string;
+}
 
 /** bootLoaderOf is a node's own boot_loader, or the environment's. */
 export function bootLoaderOf(node: NodeRecord, defaults: { boot_loader?: BootLoader }): BootLoader {

@@ -5,4 +5,5 @@ export { type Loaded, loadDesired } from "./load";
 export { saveOwned } from "./owned";
 export { type PushOptions, type PushResult, checkPush, push } from "./push";
 export { findNode, leasesOrNothing } from "./nodes";
-export { type BootedVm, type LabVmsResult, bootAll, convergeVms, isLabMac, syncGrubNodes } from "./lab-vms";
+export { type BootedVm, type LabVmsResult, bootAll, convergeVms, isLabMac } from "./lab-vms";
+export { syncGrubNodes } from "./grub-nodes";

@@ -3,15 +3,12 @@ import type { ProjectConfig } from "../config/project";
 import type { StateStore } from "../config/state";
 import { writeBmcPassword } from "../bmc";
 import { LAB_BMC_FIRST_PORT, LAB_BMC_USER, labBmcPassword, startBmcVm } from "../lab/bmc";
-import { bootVm, writeGrubNodes } from "../lab/lab";
+import { bootVm } from "../lab/lab";
 import { isRunning } from "../lab/processes";
 import { labOf } from "../lab/state";
 import type { Accel, Firmware } from "../lab/vm";
-import { matchboxHttpEndpoint } from "../matchbox/apply";
 import { powerNodes } from "../nodes/bmc";
-import { bootLoaderOf, renderGrubForNode } from "../nodes/grub";
 import { nextNames } from "../nodes/register";
-import { loadDesired } from "./load";
 import { push } from "./push";
 import type { Session } from "./session";
 
@@ -76,8 +73,8 @@ export async function bootAll(ctx: Session, store: StateStore, config: ProjectCo
   // a Secure Boot VM gets shim and GRUB: Debian's iPXE is not signed
   const loader = o.firmware === "uefi-secure" ? { boot_loader: "grub" } : {};
   await store.update((s) => names.forEach((name, i) => void (s.nodes[name] = { mac: macs[i]!, ...loader, stage: "declared", created_at: now })));
+  // push writes the Secure Boot VMs' GRUB configs too
   await push({ prune: false }, ctx);
-  await syncGrubNodes(ctx, store, config);
   for (const [i, mac] of macs.entries()) {
     ctx.signal.throwIfAborted();
     await bootVm(store, { mac, name: names[i]!, firmware: o.firmware, accel: o.accel, memoryMB: o.memory, fresh: true });
@@ -111,24 +108,4 @@ async function bootWithBmcs(ctx: Session, store: StateStore, o: { firmware: Firm
   const { failures } = await powerNodes(ctx, store, names, "on", { networkBootFirst: true });
   if (failures[0]) throw failures[0];
   return macs.map((mac, i) => ({ name: names[i]!, mac, registered: true }));
-}
-
-/** syncGrubNodes writes, for each node that boots GRUB, matchbox's /grub answer into the lab's TFTP root. */
-export async function syncGrubNodes(ctx: Session, store: StateStore, config: ProjectConfig): Promise<void> {
-  const lab = labOf(store.state);
-  if (!lab) return;
-  const nodes = Object.values(store.state.nodes);
-  const grub = nodes.filter((n) => bootLoaderOf(n, config.nodes) === "grub");
-  if (grub.length === 0) return writeGrubNodes(lab, []);
-  const { desired } = await loadDesired(ctx, undefined);
-  const content = { groups: [...desired.groups.values()], profile: (id: string) => desired.profiles.get(id), ignition: () => undefined };
-  const http = matchboxHttpEndpoint(config);
-  await writeGrubNodes(
-    lab,
-    grub.map((n) => {
-      const rendering = renderGrubForNode(content, n.mac, http);
-      if (rendering.problem) ctx.out.warn(`node ${n.mac}: ${rendering.problem}`);
-      return { mac: n.mac, grub: true, config: rendering.tftp };
-    }),
-  );
 }

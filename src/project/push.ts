@@ -5,6 +5,7 @@ import { type Owned, type PlanView, DEFAULT_CONCURRENCY, executePlan, listLive, 
 import { type MatchboxOverrides, connectMatchbox } from "../matchbox/connect";
 import type { NodeRecord } from "../config/state";
 import { isNodeObject } from "../nodes/objects";
+import { syncGrubNodes } from "./grub-nodes";
 import { loadDesired } from "./load";
 import { saveOwned } from "./owned";
 import type { Session } from "./session";
@@ -86,5 +87,7 @@ export async function push(o: PushOptions, ctx: Session, { quiet = false } = {})
     await saveOwned(store, endpoint, owned, new Date(ctx.clock.now()));
     await loaded.saveCache();
   }
+  // nodes that boot GRUB (Secure Boot) read their config over TFTP, not from matchbox: it follows every push
+  if (!o.endpoint) await syncGrubNodes(ctx, store, (await ctx.project()).config, loaded.desired);
   return { ...view, endpoint, writes };
 }

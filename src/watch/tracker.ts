@@ -182,6 +182,10 @@ export class Tracker {
         if (o.event === "not-found" && (node.status.stage === "dhcp" || node.status.stage === "boot-file") && !olderThanStage(node, o) && isBootFile(o.path ?? "")) {
           node.problem = { cause: "boot-file-missing", at: o.at, detail: `TFTP: boot file ${o.path ?? "?"} not found` };
         }
+        // GRUB fetches the profile's kernel and initrd over TFTP from matchbox's assets: one not there stops the boot
+        if (o.event === "not-found" && node.status.stage === "grub-config" && /(?:^|\/)assets\//.test(o.path ?? "") && !olderThanStage(node, o)) {
+          node.problem = { cause: "boot-file-missing", at: o.at, detail: `TFTP: GRUB's kernel or initrd ${o.path ?? "?"} not found (put it into matchbox's assets: pxectl assets prefetch)` };
+        }
         if (o.event === "not-found" && /(?:^|\/)grub\/nodes\/[^/]+\.cfg$/.test(o.path ?? "") && !olderThanStage(node, o)) {
           node.problem = { cause: "no-grub-config", at: o.at, detail: `TFTP: GRUB found no config for ${node.mac} (${o.path ?? "?"})` };
         }

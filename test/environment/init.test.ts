@@ -1,7 +1,7 @@
 // pxectl init and destroy end to end: the SakuraCloud test server for the cloud, a real
 // sshd in a network namespace standing in for the host (its NIC 1 has the MAC the test
 // server gives the first server's second NIC), the installer under --root.
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -62,7 +62,7 @@ describe("pxectl init and destroy", () => {
 });
 
 describe("pxectl init, first run", () => {
-  it("writes a starter profile directory with the operator's key, so node add --mac works next with no hand-written file", async () => {
+  it("writes a starter profile directory with the operator's key, so node add --mac works next with no hand-written file; a GRUB node's files follow it onto the host", async () => {
     const sakura = await startSakuraTestServer();
     try {
       const p = testProject(host, sakura);
@@ -82,6 +82,19 @@ describe("pxectl init, first run", () => {
         const render = await p.pxectl(["profile", "render", "--mac", "52:54:00:12:34:56", "--query", "os=installed", "--ignition"]);
         expect(render.exitCode, render.stderr).toBe(0);
         expect(render.stdout).toContain(publicKey.split(" ")[1]);
+        // an iPXE node needs no file on the host; a GRUB (Secure Boot) node gets its dnsmasq tag and GRUB config, and they go with it
+        const hostsDir = join(p.root, "var/lib/pxectl/dhcp-hosts");
+        expect(readdirSync(hostsDir)).toEqual([]);
+        const grub = await p.pxectl(["node", "add", "--mac", "52:54:00:12:34:57", "--name", "sb", "--boot-loader", "grub"]);
+        expect(grub.exitCode, grub.stderr).toBe(0);
+        expect(readFileSync(join(hostsDir, "525400123457"), "utf8")).toBe("52:54:00:12:34:57,set:pxectl-grub\n");
+        const grubConfig = readFileSync(join(p.root, "var/lib/tftpboot/grub/nodes/52:54:00:12:34:57.cfg"), "utf8");
+        const grubRender = await p.pxectl(["profile", "render", "--mac", "52:54:00:12:34:57", "--grub"]);
+        expect(grubConfig).toContain(grubRender.stdout.split("\n").slice(1).join("\n").trim());
+        expect(grubConfig).toMatch(/^linuxefi "\/assets\/flatcar\//m);
+        expect((await p.pxectl(["node", "remove", "sb", "--yes"])).exitCode).toBe(0);
+        expect(readdirSync(hostsDir)).toEqual([]);
+        expect(readdirSync(join(p.root, "var/lib/tftpboot/grub/nodes"))).toEqual([]);
       } finally {
         await matchbox.stop();
       }

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RemoteHost, connectHost } from "../../src/remote";
 import { configureSwitchNic, switchUla } from "../../src/remote/installer";
 import { runCli } from "../support/cli";
-import { type HostVm, hostVmUnavailable, startHostVmLab } from "../support/host-vm";
+import { type HostVm, bootSecureNode, hostVmUnavailable, startHostVmLab } from "../support/host-vm";
 import { Timings } from "../support/lab";
 
 const MATCHBOX = process.env.PXECTL_TEST_MATCHBOX;
@@ -121,6 +121,64 @@ describe.skipIf(notRun !== undefined)("pxectl init on a Debian 12 host VM", () =
     const steps = (JSON.parse(run.stdout) as { steps: Array<{ id: string; changed: boolean }> }).steps;
     expect(steps.filter((s) => s.changed).map((s) => s.id)).toEqual([]);
     expect(await sh("systemctl show -p InvocationID --value matchbox.service pxectl-dnsmasq.service pxectl-nat.service")).toBe(before);
+  }, 600_000);
+
+  it("puts the Secure Boot chain in the TFTP root from the packages, and tags only GRUB nodes in dnsmasq", async () => {
+    // the TFTP root's copies are the packages' files (dpkg --verify: unchanged since installed), byte for byte
+    expect(await sh("dpkg-query -W -f='${Package} ${db:Status-Status}\\n' shim-signed grub-efi-amd64-signed | sort")).toBe("grub-efi-amd64-signed installed\nshim-signed installed");
+    expect(await sh("dpkg --verify shim-signed grub-efi-amd64-signed && echo verified")).toBe("verified");
+    expect(await sh("cmp /usr/lib/shim/shimx64.efi.signed /var/lib/tftpboot/shimx64.efi && echo same")).toBe("same");
+    expect(await sh("cmp /usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed /var/lib/tftpboot/grubx64.efi && echo same")).toBe("same");
+    expect(await sh("readlink /var/lib/tftpboot/assets")).toBe("/var/lib/matchbox/assets");
+    const conf = (await sh("cat /etc/pxectl/dnsmasq.conf")).split("\n");
+    expect(conf).toContain("dhcp-hostsdir=/var/lib/pxectl/dhcp-hosts");
+    expect(conf).toContain("dhcp-boot=tag:!ipxe,tag:efi64,tag:pxectl-grub,shimx64.efi");
+    expect(conf).toContain("dhcp-boot=tag:!ipxe,tag:efi64,tag:!pxectl-grub,ipxe.efi");
+    expect(conf).toContain("dhcp-boot=tag:!ipxe,tag:bios,undionly.kpxe");
+    expect(await sh("ls -A /var/lib/pxectl/dhcp-hosts /var/lib/tftpboot/grub/nodes | grep -v : | grep . || echo none")).toBe("none");
+  });
+
+  it("node add --boot-loader grub writes the node's dnsmasq tag and GRUB config on the host; a Secure Boot VM boots shim and GRUB from it; node remove takes them away", async () => {
+    const mac = "52:54:00:5b:00:01";
+    const add = await timings.time("node add --boot-loader grub", () => pxectl(["node", "add", "--mac", mac, "--name", "sb1", "--boot-loader", "grub"]));
+    expect(add.exitCode, add.stderr).toBe(0);
+    expect(await sh("cat /var/lib/pxectl/dhcp-hosts/5254005b0001")).toBe(`${mac},set:pxectl-grub`);
+    const grubConfig = await sh(`cat /var/lib/tftpboot/grub/nodes/${mac}.cfg`);
+    // matchbox's /grub answer for the node (the starter's Flatcar install profile), fetched over TFTP
+    expect(grubConfig).toMatch(/^linuxefi "\/assets\/flatcar\/[^"]+\/flatcar_production_pxe\.vmlinuz" /m);
+    const render = await pxectl(["profile", "render", "--mac", mac, "--grub"]);
+    expect(render.exitCode, render.stderr).toBe(0);
+    expect(grubConfig).toContain(render.stdout.split("\n").slice(1).join("\n").trim());
+    // dnsmasq read the new file by itself (inotify), no restart
+    expect(await sh("journalctl -u pxectl-dnsmasq.service --no-pager -o cat | grep -c 'dhcp-hosts/5254005b0001' || true")).not.toBe("0");
+    // pushed again with nothing changed: the files are left as they are
+    const stamps = () => sh(`stat -c %Y.%i /var/lib/pxectl/dhcp-hosts/5254005b0001 /var/lib/tftpboot/grub/nodes/${mac}.cfg`);
+    const before = await stamps();
+    const again = await pxectl(["profile", "apply", "--yes"]);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(await stamps()).toBe(before);
+
+    // a Secure Boot machine on the switch: OVMF enforcing Secure Boot with Microsoft's keys, as the lab's
+    const node = await timings.time("Secure Boot VM to GRUB's kernel request", () => bootSecureNode(lab, mac, () => pxectl(["watch", "sb1", "--timeout", "300s", "--fail-after", "5s", "-o", "json"])));
+    const stages = node.events.filter((e) => e.type === "stage").map((e) => e.stage);
+    expect(stages, node.watch.stdout).toEqual(["dhcp", "boot-file", "grub", "grub-config"]);
+    // the profile's Flatcar kernel is not in matchbox's assets (--skip-assets): GRUB asked for it over TFTP, and watch says so
+    expect(node.watch.exitCode, node.watch.stderr).toBe(1);
+    expect(node.events.find((e) => e.type === "stuck")).toMatchObject({ node: "sb1", cause: "boot-file-missing" });
+    const tftp = await sh("journalctl -u pxectl-dnsmasq.service --no-pager -o cat | grep -E 'sent /var/lib/tftpboot/(shimx64.efi|grubx64.efi|grub/nodes/)' | sed 's/ to .*//' | sort -u");
+    expect(tftp.split("\n")).toEqual(expect.arrayContaining(["sent /var/lib/tftpboot/shimx64.efi", "sent /var/lib/tftpboot/grubx64.efi", `sent /var/lib/tftpboot/grub/nodes/${mac}.cfg`]));
+    // GRUB ran Debian's signed build under Secure Boot and read the node's config; the kernel is not mirrored (--skip-assets)
+    expect(node.console).toContain("pxectl: GRUB on 52:54:00:5b:00:01, Secure Boot chain (shim, GRUB)");
+
+    const dnsmasqStarts = () => sh("journalctl -u pxectl-dnsmasq.service --no-pager -o cat | grep -c '^started, version' || true");
+    const startsBefore = Number(await dnsmasqStarts());
+    const remove = await pxectl(["node", "remove", "sb1", "--yes"]);
+    expect(remove.exitCode, remove.stderr).toBe(0);
+    expect(await sh("ls -A /var/lib/pxectl/dhcp-hosts /var/lib/tftpboot/grub/nodes | grep -v : | grep . || echo none")).toBe("none");
+    // the removed tag is forgotten by a restart (SIGHUP aborts dnsmasq 2.90 once the host has a lease)
+    for (let i = 0; i < 20 && (await sh("systemctl is-active pxectl-dnsmasq.service")) !== "active"; i++) await new Promise((r) => setTimeout(r, 500));
+    expect(await sh("systemctl is-active pxectl-dnsmasq.service"), await sh("journalctl -u pxectl-dnsmasq.service --no-pager -o cat -n 20")).toBe("active");
+    expect(Number(await dnsmasqStarts())).toBe(startsBefore + 1);
   }, 600_000);
 
   it("after a power cycle, the switch address, matchbox, dnsmasq and the NAT come back by themselves", async () => {

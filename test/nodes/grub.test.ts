@@ -1,6 +1,11 @@
+import { mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { writeGrubNodes } from "../../src/lab/lab";
+import { labPaths } from "../../src/lab/state";
 import type { Group, Profile } from "../../src/matchbox";
 import { GRUB_MAIN_CONFIG, bootLoaderOf, grubNodeFile, grubQuote, renderGrubForNode } from "../../src/nodes/grub";
+import { tempDir } from "../support/tempdir";
 
 const MAC = "52:54:00:70:78:01";
 const HTTP = "http://10.254.0.1:8080";
@@ -54,5 +59,27 @@ initrd  "/assets/flatcar/1/flatcar_production_pxe_image.cpio.gz"
     expect(bootLoaderOf({ mac: MAC }, { boot_loader: "grub" })).toBe("grub");
     expect(bootLoaderOf({ mac: MAC, boot_loader: "ipxe" }, { boot_loader: "grub" })).toBe("ipxe");
     expect(bootLoaderOf({ mac: MAC, boot_loader: "grub" }, {})).toBe("grub");
+  });
+});
+
+describe("the lab's GRUB node files", () => {
+  it("follow the nodes: written, left alone when unchanged, and removed with their node", async () => {
+    const dir = tempDir();
+    const paths = labPaths(dir);
+    mkdirSync(join(paths.tftp, "grub/nodes"), { recursive: true });
+    mkdirSync(paths.dhcpHosts, { recursive: true });
+    const lab = { namespace: "unused", dir, address: "10.254.0.1", processes: {}, vms: {} };
+    await writeGrubNodes(lab, [
+      { mac: "52:54:00:70:78:01", config: "exit 1\n" },
+      { mac: "52:54:00:70:78:02" },
+    ]);
+    expect(readdirSync(paths.dhcpHosts).sort()).toEqual(["525400707801", "525400707802"]);
+    expect(readFileSync(join(paths.dhcpHosts, "525400707802"), "utf8")).toBe("52:54:00:70:78:02,set:pxectl-grub\n");
+    expect(readFileSync(join(paths.tftp, grubNodeFile("52:54:00:70:78:01")), "utf8")).toBe("exit 1\n");
+    await writeGrubNodes(lab, [{ mac: "52:54:00:70:78:02", config: "linux /assets/x\n" }]);
+    expect(readdirSync(paths.dhcpHosts)).toEqual(["525400707802"]);
+    expect(readdirSync(join(paths.tftp, "grub/nodes"))).toEqual(["52:54:00:70:78:02.cfg"]);
+    await writeGrubNodes(lab, []);
+    expect([...readdirSync(paths.dhcpHosts), ...readdirSync(join(paths.tftp, "grub/nodes"))]).toEqual([]);
   });
 });

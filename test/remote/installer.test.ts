@@ -4,13 +4,13 @@
 // change restarts only what reads it; bad settings and bad files are never activated.
 import { execFileSync, spawnSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseProjectConfig } from "../../src/config/project";
 import { ConfigError, RemoteError } from "../../src/core/errors";
 import { type RemoteHost, connectHost } from "../../src/remote";
-import { type HostFacts, type InstallInputs, type InstallReport, HOST_PATHS, configureSwitchNic, findAccount, hostSettings, installHost, switchUla } from "../../src/remote/installer";
+import { type HostFacts, type InstallInputs, type InstallReport, HOST_PATHS, configureSwitchNic, findAccount, hostSettings, installHost, switchUla, syncGrubNodeFiles } from "../../src/remote/installer";
 import { FileSet } from "../../src/remote/installer/files";
 import { Target } from "../../src/remote/installer/target";
 import { dnsmasqTest, nftCheck, systemdVerify } from "../../src/remote/installer/validators";
@@ -73,6 +73,7 @@ describe("install on a root prefix", () => {
       ["tls", true],
       ["matchbox-unit", true],
       ["ipxe", true],
+      ["secure-boot", true],
       ["dnsmasq", true],
       ["forwarding", true],
       ["services", true],
@@ -126,7 +127,7 @@ describe("install on a root prefix", () => {
       "dhcp-option=option:router,192.168.0.1",
       "dhcp-option=option:dns-server,133.242.0.3,133.242.0.4",
       "dhcp-boot=tag:!ipxe,tag:bios,undionly.kpxe",
-      "dhcp-boot=tag:!ipxe,tag:efi64,ipxe.efi",
+      "dhcp-boot=tag:!ipxe,tag:efi64,tag:!pxectl-grub,ipxe.efi",
       "dhcp-boot=tag:ipxe,http://192.168.0.1:8080/boot.ipxe",
       "tftp-root=/var/lib/tftpboot",
       "log-dhcp",
@@ -136,6 +137,56 @@ describe("install on a root prefix", () => {
     expect(conf).not.toContain("arm64");
     expect(readFileSync(join(root, "var/lib/tftpboot/undionly.kpxe")).equals(readFileSync("/usr/lib/ipxe/undionly.kpxe"))).toBe(true);
     expect(existsSync(join(root, "var/lib/tftpboot/ipxe.efi"))).toBe(true);
+  });
+
+  it("serves nodes tagged in the dhcp-hostsdir shim, byte for byte the packages' signed shim and network GRUB", () => {
+    const conf = read(root, HOST_PATHS.dnsmasqConfig).split("\n");
+    expect(conf).toContain("dhcp-hostsdir=/var/lib/pxectl/dhcp-hosts");
+    expect(conf).toContain("dhcp-boot=tag:!ipxe,tag:efi64,tag:pxectl-grub,shimx64.efi");
+    // only tagged nodes: nodes.boot_loader is ipxe
+    expect(conf.filter((l) => l.startsWith("dhcp-match=set:pxectl-grub"))).toEqual([]);
+    expect(readFileSync(join(root, "var/lib/tftpboot/shimx64.efi")).equals(readFileSync("/usr/lib/shim/shimx64.efi.signed"))).toBe(true);
+    expect(readFileSync(join(root, "var/lib/tftpboot/grubx64.efi")).equals(readFileSync("/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed"))).toBe(true);
+    expect(read(root, "/var/lib/tftpboot/grub/grub.cfg")).toContain('configfile "${prefix}/nodes/${net_default_mac}.cfg"');
+    expect(readlinkSync(join(root, "var/lib/tftpboot/assets"))).toBe("/var/lib/matchbox/assets");
+    expect(statSync(join(root, HOST_PATHS.dhcpHosts)).isDirectory()).toBe(true);
+    expect(first.steps.find((s) => s.id === "secure-boot")?.details).toEqual([
+      "copied shimx64.efi (from /usr/lib/shim/shimx64.efi.signed)",
+      "copied grubx64.efi (from /usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed)",
+      "created /var/lib/tftpboot/grub (root, 0755)",
+      "created /var/lib/tftpboot/grub/nodes (root, 0755)",
+      "created /var/lib/pxectl/dhcp-hosts (root, 0755)",
+      "wrote /var/lib/tftpboot/grub/grub.cfg",
+      "linked /var/lib/tftpboot/assets to /var/lib/matchbox/assets",
+    ]);
+  });
+
+  it("writes each GRUB node's dnsmasq tag and GRUB config, again changes nothing, and removes a node's files with it", async () => {
+    const t = new Target(host, root);
+    const nodes = [
+      { mac: "52:54:00:aa:00:01", config: "linux /assets/a/vmlinuz\n" },
+      { mac: "52:54:00:aa:00:02", config: "exit 1\n" },
+    ];
+    const first = await syncGrubNodeFiles(t, nodes);
+    expect(first.written).toEqual([
+      "/var/lib/pxectl/dhcp-hosts/525400aa0001",
+      "/var/lib/tftpboot/grub/nodes/52:54:00:aa:00:01.cfg",
+      "/var/lib/pxectl/dhcp-hosts/525400aa0002",
+      "/var/lib/tftpboot/grub/nodes/52:54:00:aa:00:02.cfg",
+    ]);
+    expect(read(root, "/var/lib/pxectl/dhcp-hosts/525400aa0001")).toBe("52:54:00:aa:00:01,set:pxectl-grub\n");
+    expect(read(root, "/var/lib/tftpboot/grub/nodes/52:54:00:aa:00:02.cfg")).toBe("exit 1\n");
+    const dnsmasq = spawnSync("dnsmasq", ["--test", "-C", join(root, HOST_PATHS.dnsmasqConfig), `--dhcp-hostsfile=${join(root, "/var/lib/pxectl/dhcp-hosts/525400aa0001")}`], { encoding: "utf8" });
+    expect(dnsmasq.stderr.trim()).toBe("dnsmasq: syntax check OK.");
+    expect(await syncGrubNodeFiles(t, nodes)).toMatchObject({ changed: false, written: [], removed: [] });
+    expect(t.actions).toEqual([]);
+
+    const second = await syncGrubNodeFiles(t, [nodes[0]!]);
+    expect(second).toMatchObject({ changed: true, written: [], removed: ["/var/lib/pxectl/dhcp-hosts/525400aa0002", "/var/lib/tftpboot/grub/nodes/52:54:00:aa:00:02.cfg"] });
+    // dnsmasq forgets a removed dhcp-hostsdir entry only on SIGHUP (which aborts dnsmasq 2.90 once the host has a lease) or a restart
+    expect(t.actions).toEqual([{ command: `systemctl --root=${root} try-restart pxectl-dnsmasq.service`, ran: false }]);
+    expect(readdirSync(join(root, HOST_PATHS.dhcpHosts))).toEqual(["525400aa0001"]);
+    expect((await syncGrubNodeFiles(t, [])).removed).toHaveLength(2);
   });
 
   it("writes files the real checkers accept", () => {
@@ -207,8 +258,8 @@ describe("a bare prefix", () => {
     const root = seedRoot(tempDir(), { without: ["/var/lib/dpkg/status"] });
     writeFileSync(join(root, "usr/lib/ipxe/ipxe-arm64.efi"), "arm64 iPXE");
     const report = await install(root, inputs(root));
-    expect(report.steps[0]).toEqual({ id: "packages", title: "Install packages", changed: true, details: ["would install (root prefix) dnsmasq-base, ipxe, nftables, curl, gpgv, ipmitool"] });
-    expect(report.actions[0]?.command).toMatch(/^DEBIAN_FRONTEND=noninteractive apt-get .* update && .* install --no-install-recommends dnsmasq-base ipxe nftables curl gpgv ipmitool$/);
+    expect(report.steps[0]).toEqual({ id: "packages", title: "Install packages", changed: true, details: ["would install (root prefix) dnsmasq-base, ipxe, nftables, curl, gpgv, ipmitool, shim-signed, grub-efi-amd64-signed"] });
+    expect(report.actions[0]?.command).toMatch(/^DEBIAN_FRONTEND=noninteractive apt-get .* update && .* install --no-install-recommends dnsmasq-base ipxe nftables curl gpgv ipmitool shim-signed grub-efi-amd64-signed$/);
     expect(report.arm64).toBe(true);
     expect(read(root, "/var/lib/tftpboot/ipxe-arm64.efi")).toBe("arm64 iPXE");
     expect(read(root, HOST_PATHS.dnsmasqConfig).split("\n")).toContain("dhcp-boot=tag:!ipxe,tag:arm64,ipxe-arm64.efi");
@@ -217,6 +268,25 @@ describe("a bare prefix", () => {
   it("stops when iPXE is missing", async () => {
     const root = seedRoot(tempDir(), { without: ["/usr/lib/ipxe/undionly.kpxe"] });
     await expect(install(root, inputs(root))).rejects.toThrow(/^iPXE's BIOS binary is missing on .* \(looked for \/usr\/lib\/ipxe\/undionly.kpxe\)$/);
+  });
+
+  it("stops when the signed shim is missing, naming the package", async () => {
+    const root = seedRoot(tempDir(), { without: ["/usr/lib/shim/shimx64.efi.signed"] });
+    const attempt = install(root, inputs(root));
+    await expect(attempt).rejects.toThrow(/^Secure Boot's shim \(signed by Microsoft\) binary is missing on .* \(looked for \/usr\/lib\/shim\/shimx64.efi.signed, \/usr\/lib\/shim\/shimx64.efi.signed.latest\)$/);
+    await expect(attempt).rejects.toMatchObject({ hint: "install the shim-signed and grub-efi-amd64-signed packages" });
+  });
+
+  it("takes Ubuntu's shim (shimx64.efi.signed.latest) and, with nodes.boot_loader grub, tags every UEFI x86_64 machine", async () => {
+    const root = seedRoot(tempDir(), { without: ["/usr/lib/shim/shimx64.efi.signed"] });
+    mkdirSync(join(root, "usr/lib/shim"), { recursive: true });
+    writeFileSync(join(root, "usr/lib/shim/shimx64.efi.signed.latest"), "Ubuntu's shim");
+    const report = await install(root, inputs(root, "nodes: { boot_loader: grub }\n"));
+    expect(report.steps.find((s) => s.id === "secure-boot")?.details[0]).toBe("copied shimx64.efi (from /usr/lib/shim/shimx64.efi.signed.latest)");
+    expect(read(root, "/var/lib/tftpboot/shimx64.efi")).toBe("Ubuntu's shim");
+    const conf = read(root, HOST_PATHS.dnsmasqConfig).split("\n");
+    expect(conf).toContain("dhcp-match=set:pxectl-grub,option:client-arch,7");
+    expect(conf).toContain("dhcp-match=set:pxectl-grub,option:client-arch,9");
   });
 });
 

@@ -11,7 +11,9 @@ import { join } from "node:path";
 import { editHostDisk } from "../../src/lab/disk-edit";
 import { copyHostDisk, ensureHostImage } from "../../src/lab/host-image";
 import { type HostVmSpec, forceOffVm, powerDownVm, startHostVm, waitForExit, waitForSsh } from "../../src/lab/host-vm";
-import type { LabProcess } from "../../src/lab/processes";
+import { type LabProcess, startDetached, stopProcess } from "../../src/lab/processes";
+import { prepareVmFiles, qemuArgs } from "../../src/lab/vm";
+import type { CliRun } from "./cli";
 import { LAB_CACHE } from "./lab";
 
 /** HOST_VM_CACHE is where the host image is built once: the boot lab's cache, so the cloud lab test reuses the same image. */
@@ -160,5 +162,44 @@ export async function startHostVmLab(o: { log?: (line: string) => void; bootTime
   } catch (e) {
     await stop();
     throw e;
+  }
+}
+
+/** WatchEvent is one line of pxectl watch -o json. */
+export interface WatchEvent {
+  type: string;
+  node?: string;
+  stage?: string;
+  cause?: string;
+  evidence?: string;
+}
+
+/**
+ * bootSecureNode powers on a Secure Boot machine on the host VM's switch (q35 with SMM,
+ * Debian's OVMF that enforces Secure Boot, Microsoft's keys enrolled: the lab's
+ * uefi-secure VM), runs `watch` (which returns when the node is done or stuck), and powers
+ * the machine off again: its QEMU, tap, disk and variables go.
+ */
+export async function bootSecureNode(lab: HostVm, mac: string, watch: () => Promise<CliRun>): Promise<{ events: WatchEvent[]; console: string; watch: CliRun }> {
+  const dir = mkdtempSync(join(lab.dir, "node-"));
+  const tap = "tap2";
+  const spec = { name: "pxectl-secure-node", mac, tap, disk: join(dir, "disk.img"), varsFile: join(dir, "vars.fd"), console: join(dir, "console.log"), firmware: "uefi-secure" as const, accel: "tcg" as const, memoryMB: 512 };
+  let qemu: LabProcess | undefined;
+  try {
+    ip("-n", lab.ns, "tuntap", "add", "dev", tap, "mode", "tap");
+    ip("-n", lab.ns, "link", "set", tap, "master", "switch", "up");
+    await prepareVmFiles(spec, true);
+    qemu = await startDetached("ip", ["netns", "exec", lab.ns, "qemu-system-x86_64", ...qemuArgs(spec)], join(dir, "qemu.log"));
+    const run = await watch();
+    const events = run.stdout.trim().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as WatchEvent);
+    return { events, console: readFileSync(spec.console, "latin1"), watch: run };
+  } finally {
+    if (qemu) await stopProcess(qemu);
+    try {
+      ip("-n", lab.ns, "link", "del", tap);
+    } catch {
+      // never made
+    }
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -255,6 +255,13 @@ describe("stuck nodes", () => {
       expect(stuckOf(events)).toEqual([["b", "no-grub-config", true]]);
     });
 
+    it("fail when GRUB's kernel is not in matchbox's assets", () => {
+      const { feed, events } = upToDhcp();
+      feed([tftp("shimx64.efi", T0 + 20_000), tftp("grubx64.efi", T0 + 30_000), tftp(`grub/nodes/${B.mac}.cfg`, T0 + 31_000)]);
+      feed([log("dnsmasq-tftp", `file /var/lib/tftpboot/assets/flatcar/1/flatcar_production_pxe.vmlinuz not found for ${B.ip}`, T0 + 32_000)]);
+      expect(stuckOf(events)).toEqual([["b", "boot-file-missing", true]]);
+    });
+
     it("name Secure Boot when UEFI firmware fetched unsigned iPXE and went on to its next boot option", () => {
       const { feed, tracker } = upToDhcp();
       feed([tftp("ipxe.efi", T0 + 20_000)]);

@@ -11,6 +11,7 @@ export { FLATCAR_SIGNING_KEY, KEYSERVER, MATCHBOX_KEY_FINGERPRINT } from "./keys
 export { MATCHBOX_RELEASES, type MatchboxSource, ensureMatchboxBinary, matchboxSource } from "./matchbox-binary";
 export { PACKAGES } from "./packages";
 export { HOST_PATHS, MATCHBOX_DATA_FOLDERS, UNITS } from "./paths";
+export { type GrubNodesResult, ensureSecureBootFiles, syncGrubNodeFiles } from "./secure-boot";
 export { type HostSettings, hostSettings } from "./settings";
 export { NETPLAN_SWITCH_FILE, NETWORKD_SWITCH_FILE, type SwitchNicMethod, type SwitchNicResult, configureSwitchNic, switchNicFile, switchUla } from "./switch-nic";
 export type { SigningKey } from "./signatures";

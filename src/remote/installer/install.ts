@@ -13,6 +13,7 @@ import { ensureForwarding } from "./forwarding";
 import { ensureIpxeFiles } from "./ipxe";
 import { type MatchboxSource, ensureMatchboxBinary } from "./matchbox-binary";
 import { ensurePackages } from "./packages";
+import { ensureSecureBootFiles } from "./secure-boot";
 import { HOST_PATHS, MATCHBOX_DATA_FOLDERS, SERVICE_FILES, UNITS, UNIT_FILES } from "./paths";
 import { type ServiceChange, settleServices } from "./services";
 import type { HostSettings } from "./settings";
@@ -43,6 +44,7 @@ export const INSTALL_STEPS = [
   { id: "tls", title: "Install matchbox's TLS files" },
   { id: "matchbox-unit", title: "Configure matchbox.service" },
   { id: "ipxe", title: "Copy the iPXE boot files" },
+  { id: "secure-boot", title: "Copy the Secure Boot chain (shim, signed GRUB)" },
   { id: "dnsmasq", title: "Configure dnsmasq" },
   { id: "forwarding", title: "Configure forwarding and NAT" },
   { id: "services", title: "Start the services" },
@@ -125,8 +127,11 @@ export async function installHost(host: RemoteHost, inputs: InstallInputs, optio
     const local = await applyFiles(target, [{ path: HOST_PATHS.localbootScript, content: localbootScript, mode: 0o644 }]);
     return { ...boot, changed: boot.changed || local.changed, details: [...boot.details, ...(local.changed ? local.details : [])] };
   });
+  await step("secure-boot", () => ensureSecureBootFiles(target));
+  // the Secure Boot lines are always there: a node with boot_loader grub needs only its own files
+  const grub = { forAll: settings.bootLoader === "grub", hostsDir: HOST_PATHS.dhcpHosts };
   const dnsmasq = await step("dnsmasq", () =>
-    applyFiles(target, dnsmasqFiles(settings, facts, ipxe.arm64), allOf(dnsmasqTest(target, HOST_PATHS.dnsmasqConfig), systemdVerify(target, [UNITS.dnsmasq]))),
+    applyFiles(target, dnsmasqFiles(settings, facts, ipxe.arm64, grub), allOf(dnsmasqTest(target, HOST_PATHS.dnsmasqConfig), systemdVerify(target, [UNITS.dnsmasq]))),
   );
   const forwarding = await step("forwarding", () => ensureForwarding(target, settings, facts));
 

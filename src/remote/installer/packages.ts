@@ -1,13 +1,16 @@
 // Debian packages the host needs. dnsmasq-base is the dnsmasq program without the
 // distribution's service (which would serve DNS on every interface and, on Ubuntu,
 // collide with systemd-resolved); pxectl runs it as its own unit instead. ipmitool powers
-// nodes through their BMCs, which usually sit on a network the host reaches.
+// nodes through their BMCs, which usually sit on a network the host reaches. shim-signed and
+// grub-efi-amd64-signed hold the Secure Boot chain the TFTP root serves (src/nodes/grub.ts);
+// their maintainer scripts touch the host's own boot only on a UEFI host that already boots
+// the distribution's GRUB from /boot/efi (they re-run grub-install there, as any upgrade does).
 import { quoteAll } from "../shell";
 import type { StepResult } from "./step";
 import type { Target } from "./target";
 
 /** PACKAGES are installed with apt-get when missing. */
-export const PACKAGES = ["dnsmasq-base", "ipxe", "nftables", "curl", "gpgv", "ipmitool"] as const;
+export const PACKAGES = ["dnsmasq-base", "ipxe", "nftables", "curl", "gpgv", "ipmitool", "shim-signed", "grub-efi-amd64-signed"] as const;
 
 const APT_TIMEOUT_MS = 20 * 60_000;
 // a fresh cloud host often runs unattended-upgrades at first boot: wait for dpkg's lock

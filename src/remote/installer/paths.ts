@@ -21,6 +21,8 @@ export const HOST_PATHS = {
   /** dnsmasq.conf's dhcp-leasefile: node list reads addresses from it. */
   dnsmasqLeases: "/var/lib/pxectl/dnsmasq.leases",
   tftpRoot: "/var/lib/tftpboot",
+  /** dnsmasq's dhcp-hostsdir: one file per node that boots shim and GRUB (Secure Boot). */
+  dhcpHosts: "/var/lib/pxectl/dhcp-hosts",
   natRules: "/etc/pxectl/nat.nft",
   natUnit: "/etc/systemd/system/pxectl-nat.service",
   ipForward: "/etc/sysctl.d/90-pxectl-forward.conf",

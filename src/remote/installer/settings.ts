@@ -1,7 +1,7 @@
 // What the installer needs from pxectl.yaml (network.*, matchbox.*),
 // checked beyond the schema: addresses that must agree with each other are compared here,
 // so a DHCP range outside the switch network is refused before anything is rendered.
-import type { Project, ProjectConfig } from "../../config/project";
+import type { BootLoader, Project, ProjectConfig } from "../../config/project";
 import { type ConfigProblem, ConfigError } from "../../core/errors";
 import { type Ipv4Network, formatIpv4, inNetwork, parseIpv4, parseNetwork } from "./ipv4";
 
@@ -22,6 +22,8 @@ export interface HostSettings {
   /** Route and NAT the nodes' traffic through the host (network.forward). */
   forward: boolean;
   matchbox: { version: string; httpPort: number; grpcPort: number; binary: string | undefined };
+  /** nodes.boot_loader: grub gives every UEFI x86_64 machine shim and GRUB (Secure Boot). */
+  bootLoader: BootLoader;
 }
 
 /** hostSettings reads the installer's settings from a validated project; file names it in errors, locate places them in it. */
@@ -57,6 +59,7 @@ export function hostSettings(config: ProjectConfig, file: string, locate?: Proje
     domain: n.domain,
     forward: n.forward,
     matchbox: { version: config.matchbox.version, httpPort: config.matchbox.http_port, grpcPort: config.matchbox.grpc_port, binary: config.matchbox.binary },
+    bootLoader: config.nodes.boot_loader,
   };
 }
 
