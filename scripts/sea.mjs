@@ -7,6 +7,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileS
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import * as esbuild from "esbuild";
+import { splitValidators } from "./validators.mjs";
 
 const SENTINEL_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 const CACHE_SUFFIX = ".cache"; // as src/cli/chunks.ts
@@ -26,9 +27,12 @@ export async function buildSeaBinary({ root, dist, common }) {
   for (const d of [esm, chunks, caches]) mkdirSync(d, { recursive: true });
 
   // 1. ESM with code splitting: every dynamic import() becomes its own chunk
+  // each schema's validator a chunk of its own (scripts/validators.mjs)
+  const validators = splitValidators(root);
   const { metafile } = await esbuild.build({
     ...common,
-    entryPoints: [join(root, "src/cli/bin.ts")],
+    plugins: [...common.plugins.filter((p) => p.name !== "precompiled-validators"), validators.plugin],
+    entryPoints: [join(root, "src/cli/bin.ts"), ...validators.entries],
     outdir: esm,
     format: "esm",
     splitting: true,
