@@ -7,9 +7,11 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileS
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import * as esbuild from "esbuild";
+import { splitValidators } from "./validators.mjs";
 
 const SENTINEL_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 const CACHE_SUFFIX = ".cache"; // as src/cli/chunks.ts
+const HELP_ASSET = "help.txt"; // as src/cli/chunks.ts
 
 // The commands whose paths the code caches cover: start-up, help, and a command that reads a
 // project. Other commands' chunks get a cache of their top level only.
@@ -25,9 +27,12 @@ export async function buildSeaBinary({ root, dist, common }) {
   for (const d of [esm, chunks, caches]) mkdirSync(d, { recursive: true });
 
   // 1. ESM with code splitting: every dynamic import() becomes its own chunk
+  // each schema's validator a chunk of its own (scripts/validators.mjs)
+  const validators = splitValidators(root);
   const { metafile } = await esbuild.build({
     ...common,
-    entryPoints: [join(root, "src/cli/bin.ts")],
+    plugins: [...common.plugins.filter((p) => p.name !== "precompiled-validators"), validators.plugin],
+    entryPoints: [join(root, "src/cli/bin.ts"), ...validators.entries],
     outdir: esm,
     format: "esm",
     splitting: true,
@@ -72,6 +77,8 @@ export async function buildSeaBinary({ root, dist, common }) {
     for (const args of TRAINING_RUNS) {
       const r = spawnSync(process.execPath, [trainer, chunks, caches, "--", ...args], { cwd: project, env, encoding: "utf8" });
       if (r.status !== 0) throw new Error(`build: training run "pxectl ${args.join(" ")}" failed (${r.status}): ${r.stderr}`);
+      // printed to a pipe, as the binary answers --help to one without loading the program
+      if (args.length === 1 && args[0] === "--help") writeFileSync(join(work, HELP_ASSET), r.stdout);
     }
     execFileSync(process.execPath, [trainer, chunks, caches, "--fill"], { stdio: "inherit" });
   } finally {
@@ -79,7 +86,7 @@ export async function buildSeaBinary({ root, dist, common }) {
   }
 
   // 5. the blob: the loader, and every chunk and cache as an asset named after its file
-  const assets = {};
+  const assets = { [HELP_ASSET]: join(work, HELP_ASSET) };
   for (const name of readdirSync(chunks)) {
     assets[name] = join(chunks, name);
     assets[name + CACHE_SUFFIX] = join(caches, name + CACHE_SUFFIX);
@@ -108,9 +115,9 @@ export async function buildSeaBinary({ root, dist, common }) {
 
 // A rejected cache still works, only slowly (V8 compiles from source), so nothing else would notice.
 function checkCachesAccepted(binary) {
-  const r = spawnSync(binary, ["--version"], { env: { PXECTL_SEA_TRACE: "1" }, encoding: "utf8" });
+  const r = spawnSync(binary, ["node", "--help"], { env: { PXECTL_SEA_TRACE: "1" }, encoding: "utf8" });
   const lines = r.stderr.split("\n").filter((l) => l.startsWith("pxectl-sea: "));
-  if (r.status !== 0 || lines.length === 0) throw new Error(`build: ${basename(binary)} --version failed: ${r.stderr}`);
+  if (r.status !== 0 || lines.length === 0) throw new Error(`build: ${basename(binary)} node --help failed: ${r.stderr}`);
   const bad = lines.filter((l) => !l.endsWith(" cache accepted"));
   if (bad.length > 0) throw new Error(`build: V8 did not take the binary's code caches:\n${bad.join("\n")}`);
 }

@@ -1,6 +1,7 @@
 // The executable's entry: wires main() to the real process. The only file that exits.
-import { fstatSync, statSync, writeSync } from "node:fs";
+import { writeSync } from "node:fs";
 import type { Sink } from "../output/output";
+import { writesDirectly } from "./fd";
 import { main } from "./main";
 
 const controller = new AbortController();
@@ -36,14 +37,7 @@ function watched(stream: NodeJS.WriteStream): NodeJS.WriteStream {
  * there. A terminal, or any other device, gets node's stream, which knows its size and colours.
  */
 function stdio(fd: 1 | 2, stream: () => NodeJS.WriteStream): Sink {
-  let direct = false;
-  try {
-    const st = fstatSync(fd);
-    direct = st.isFIFO() || st.isSocket() || st.isFile() || (st.isCharacterDevice() && st.rdev === statSync("/dev/null").rdev);
-  } catch {
-    // a closed fd: node's stream deals with it
-  }
-  if (!direct) return watched(stream());
+  if (!writesDirectly(fd)) return watched(stream());
   let fallback: NodeJS.WriteStream | undefined;
   return {
     isTTY: false,

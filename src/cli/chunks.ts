@@ -71,3 +71,5 @@ export function compileChunk(name: string, wrapped: string, cachedData?: Uint8Ar
 export const ENTRY_CHUNK = "bin.js";
 /** A chunk's code cache is the asset named after it with this suffix. */
 export const CACHE_SUFFIX = ".cache";
+/** The asset holding what `pxectl --help` printed at build time (to a pipe: 80 columns, no colours). */
+export const HELP_ASSET = "help.txt";

@@ -1,10 +1,10 @@
 // Context: what every command receives. Built once per run from the global options;
 // the project file and state are loaded only when a command asks for them.
-// fs.promises loads on first use (a command's), not when --help or --version starts
-import { createWriteStream, promises as fsPromises } from "node:fs";
+import { createWriteStream } from "node:fs";
 import { join, relative } from "node:path";
 import type { Clock } from "../core/clock";
-import type { FileSystem } from "../config/files";
+// nodeFs loads node:fs/promises on first use (a command's), not when a command starts
+import { type FileSystem, nodeFs } from "../config/files";
 import { stateDirFor } from "../config/paths";
 import type { Project } from "../config/project";
 import type { StateStore } from "../config/state";
@@ -84,7 +84,7 @@ export class RunContext implements Context {
     this.out = d.out;
     this.prompt = d.prompt;
     this.clock = d.clock;
-    this.fs = d.fs ?? fsPromises;
+    this.fs = d.fs ?? nodeFs;
     this.signal = d.signal;
     this.configPath = d.configPath;
     this.stateDir = stateDirFor(d.configPath);
@@ -139,8 +139,8 @@ export class RunContext implements Context {
     const stream = createWriteStream(file, { flags: "a", mode: 0o600 });
     this.out.attachLog((line) => stream.write(line + "\n"));
     this.defer(() => new Promise((resolve) => stream.end(resolve)));
-    const names = (await fsPromises.readdir(logs)).filter((n) => n.endsWith(".log")).sort();
-    for (const old of names.slice(0, Math.max(0, names.length - KEPT_RUN_LOGS))) await fsPromises.rm(join(logs, old), { force: true });
+    const names = (await nodeFs.readdir(logs)).filter((n) => n.endsWith(".log")).sort();
+    for (const old of names.slice(0, Math.max(0, names.length - KEPT_RUN_LOGS))) await nodeFs.rm(join(logs, old), { force: true });
   }
 
   defer(cleanup: () => unknown): void {

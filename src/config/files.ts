@@ -1,13 +1,36 @@
 // Private files: atomic writes (temp file, fsync, rename, fsync dir) and 0700 folders.
 // A crash at any point leaves either the old file or the new one, never a mix.
 import { readFileSync } from "node:fs";
-import * as fsp from "node:fs/promises";
+import type * as fsp from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /** FileSystem is the part of node:fs/promises pxectl uses; tests may wrap it to inject faults. */
 export type FileSystem = Pick<typeof fsp, "open" | "readFile" | "rename" | "unlink" | "mkdir" | "chmod" | "stat" | "link" | "readdir" | "rm">;
 
-export const nodeFs: FileSystem = fsp;
+// node:fs/promises is loaded on first use, not with this module: it loads readline, fs.Dir
+// and the file watchers, milliseconds of every start that reads a project (which reads
+// synchronously: readTextIfExists)
+let promises: Promise<typeof fsp> | undefined;
+function onFirstUse<K extends keyof FileSystem>(name: K): FileSystem[K] {
+  const call = async (...args: unknown[]): Promise<unknown> => {
+    const fs = await (promises ??= import("node:fs/promises"));
+    return (fs[name] as (...a: unknown[]) => Promise<unknown>)(...args);
+  };
+  return call as FileSystem[K];
+}
+
+export const nodeFs: FileSystem = {
+  open: onFirstUse("open"),
+  readFile: onFirstUse("readFile"),
+  rename: onFirstUse("rename"),
+  unlink: onFirstUse("unlink"),
+  mkdir: onFirstUse("mkdir"),
+  chmod: onFirstUse("chmod"),
+  stat: onFirstUse("stat"),
+  link: onFirstUse("link"),
+  readdir: onFirstUse("readdir"),
+  rm: onFirstUse("rm"),
+};
 
 const TEMP_SUFFIX = ".tmp";
 

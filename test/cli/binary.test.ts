@@ -51,6 +51,21 @@ describe("the single binary", () => {
     expect(help.stderr).toBe(""); // no ExperimentalWarning from the SEA
   });
 
+  it("answers --help and --version to a pipe with the text the program prints, without loading it", async () => {
+    const cwd = tempDir();
+    const fromBundle = await spawnCli(["--help"], { cwd, command: [process.execPath, join(root, "dist/pxectl.cjs")] });
+    for (const args of [["--help"], ["-h"], ["--version"], ["-V"]]) {
+      const r = await spawnCli(args, { cwd, command: [binary], env: { PATH: "/nonexistent", PXECTL_SEA_TRACE: "1" } });
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toBe(args[0]!.startsWith("--h") || args[0] === "-h" ? fromBundle.stdout : "0.1.0\n");
+      expect(r.stderr).toBe("pxectl-sea: answered from the text made at build time\n"); // and no chunk loaded
+    }
+    // anything more is the program's: here, the config group's help, from its chunks
+    const group = await spawnCli(["config", "--help"], { cwd, command: [binary], env: { PATH: "/nonexistent", PXECTL_SEA_TRACE: "1" } });
+    expect(group.stdout).toMatch(/^Usage: pxectl config /);
+    expect(group.stderr).toContain("pxectl-sea: bin.js cache accepted");
+  });
+
   it("loads its lazy modules (yaml, ajv, schemas) from inside itself", async () => {
     const cwd = tempDir({ "pxectl.yaml": "name: demo\nnetwork:\n  dhcp: ful\n" });
     const r = await spawnCli(["config", "validate"], { cwd, command: [binary], env: { PATH: "/nonexistent" } });
