@@ -43,11 +43,9 @@ export interface HostVm {
   hostKeys: string[];
   dir: string;
   console: string;
-  /** The running QEMU (a new one after powerCycle). */
+  /** The running QEMU. */
   vm: LabProcess;
   timings: { image: string; boot: number };
-  /** powerCycle presses the power button, waits for QEMU to exit, powers on and waits for SSH; it returns the seconds until SSH answered. */
-  powerCycle(): Promise<number>;
   /** stop powers the VM off (ACPI, then kill) and deletes the namespace and files. */
   stop(): Promise<void>;
 }
@@ -149,13 +147,6 @@ export async function startHostVmLab(o: { log?: (line: string) => void; bootTime
       ns, address, gateway, macs, keyFile, dir, console, vm: vm!,
       hostKeys: edit.hostKeys.map((k) => k.fingerprint),
       timings: { image: imageTiming, boot: seconds },
-      async powerCycle() {
-        await powerDownVm(spec.qmpSocket);
-        if (!(await waitForExit(vm!, bootTimeoutMs))) throw new Error(`the host VM did not power off within ${bootTimeoutMs / 1000} s of the ACPI power button`);
-        const took = await boot();
-        lab.vm = vm!;
-        return took;
-      },
       stop,
     };
     return lab;
