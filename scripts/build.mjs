@@ -70,43 +70,38 @@ await esbuild.build({
 });
 chmodSync(join(dist, "pxectl.cjs"), 0o755);
 
+/** buildTestServer bundles a test server into dist/NAME as one executable program. */
+async function buildTestServer(name, entry) {
+  await esbuild.build({
+    ...entry,
+    outfile: join(dist, name),
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    legalComments: "none",
+    banner: { js: "#!/usr/bin/env node" },
+    loader: Object.fromEntries(TEXT_EXTENSIONS.map((e) => [e, "text"])),
+    logLevel: "warning",
+  });
+  chmodSync(join(dist, name), 0o755);
+}
+
 // The matchbox test server as one program taking matchbox's flags: the boot lab's matchbox
 // where the real one is not at hand (tests, CI, offline machines).
-await esbuild.build({
+await buildTestServer("matchbox-test-server.cjs", {
   stdin: {
     contents: `require("./test/support/matchbox/cli").main(process.argv.slice(2), process.env).then((c) => { if (c !== undefined) process.exitCode = c; }, (e) => { process.stderr.write(String(e && e.stack || e) + "\\n"); process.exitCode = 1; });`,
     resolveDir: root,
     loader: "js",
   },
-  outfile: join(dist, "matchbox-test-server.cjs"),
-  bundle: true,
-  platform: "node",
-  target: "node20",
-  format: "cjs",
-  legalComments: "none",
-  banner: { js: "#!/usr/bin/env node" },
-  loader: Object.fromEntries(TEXT_EXTENSIONS.map((e) => [e, "text"])),
-  logLevel: "warning",
 });
-chmodSync(join(dist, "matchbox-test-server.cjs"), 0o755);
 
 // The SakuraCloud test server as one program (npm run sakuracloud-test-server): its pid is
 // the server's own, so SIGTERM or Ctrl-C stops it (under npx tsx a wrapper held the pid).
 // With --machines it is what `pxectl lab up --host vm` starts (found next to pxectl), so
 // the cloud lab needs no checkout of the sources; the lab OS's templates are text.
-await esbuild.build({
-  entryPoints: [join(root, "test/support/sakuracloud/main.ts")],
-  outfile: join(dist, "sakuracloud-test-server.cjs"),
-  bundle: true,
-  platform: "node",
-  target: "node20",
-  format: "cjs",
-  legalComments: "none",
-  banner: { js: "#!/usr/bin/env node" },
-  loader: Object.fromEntries(TEXT_EXTENSIONS.map((e) => [e, "text"])),
-  logLevel: "warning",
-});
-chmodSync(join(dist, "sakuracloud-test-server.cjs"), 0o755);
+await buildTestServer("sakuracloud-test-server.cjs", { entryPoints: [join(root, "test/support/sakuracloud/main.ts")] });
 
 if (binary) {
   const built = await buildSeaBinary({ root, dist, common });
