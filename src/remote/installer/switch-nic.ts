@@ -44,7 +44,9 @@ const ADDRESS_TIMEOUT_MS = 30_000;
  */
 export function switchUla(mac: string): string {
   const id = createHash("sha256").update(mac.toLowerCase()).digest("hex").slice(0, 10);
-  return `fd${id.slice(0, 2)}:${id.slice(2, 6)}:${id.slice(6, 10)}::1/64`;
+  // written as ip(8) shows it: no leading zeros in a group
+  const group = (hex: string) => hex.replace(/^0+(?=.)/, "");
+  return `fd${id.slice(0, 2)}:${group(id.slice(2, 6))}:${group(id.slice(6, 10))}::1/64`;
 }
 
 /** switchNicFile is the configuration file for the NIC with this MAC (address in CIDR form, ula beside it when set). */
