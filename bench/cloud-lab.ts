@@ -41,9 +41,9 @@ async function main(): Promise<void> {
   try {
     await writeCloudLabProject(join(dir, "pxectl.yaml"), { allowFrom: `${lab.server.machines!.network.operatorAddress}/32`, forward: true, name: "bench" });
     started = Date.now();
-    await pxectl("init", "--matchbox-binary", MATCHBOX, "--skip-assets", "-o", "json");
+    const init = JSON.parse(await pxectl("init", "--matchbox-binary", MATCHBOX, "--skip-assets", "-o", "json")) as { steps: Array<{ id: string; seconds: number }> };
     times.init = Date.now() - started;
-    process.stdout.write(`init: ${seconds(times.init)}\n`);
+    process.stdout.write(`init: ${seconds(times.init)} (${init.steps.filter((s) => s.seconds >= 1).map((s) => `${s.id} ${seconds(s.seconds * 1000)}`).join(", ")})\n`);
     await pxectl("profile", "apply", "-o", "json");
     started = Date.now();
     await pxectl("node", "add", "--create", "--count", "2", "-o", "json");

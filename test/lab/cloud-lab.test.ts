@@ -130,7 +130,8 @@ describe.skipIf(skip)("the cloud lab: SakuraCloud on one machine", () => {
     const init = await timings.time("init", () => pxectl("init", "--matchbox-binary", MATCHBOX!, "--skip-assets", "-o", "json"));
     if (init.exitCode !== 0) process.stderr.write(consoleTails());
     ok(init);
-    const result = JSON.parse(init.stdout) as { host: { hostKey: string }; matchbox: { grpcEndpoint: string; httpEndpoint: string }; steps: Array<{ id: string; changed: boolean; detail?: string }> };
+    const result = JSON.parse(init.stdout) as { host: { hostKey: string }; matchbox: { grpcEndpoint: string; httpEndpoint: string }; steps: Array<{ id: string; changed: boolean; detail?: string; seconds: number }> };
+    timings.add(`init's steps: ${result.steps.filter((s) => s.seconds >= 1).map((s) => `${s.id} ${s.seconds.toFixed(0)} s`).join(", ")}`);
     const address = state().host.public_address;
     expect(address.startsWith(net.shared.network.replace(/0$/, ""))).toBe(true);
     expect(result.matchbox).toEqual({ grpcEndpoint: `${address}:8081`, httpEndpoint: "http://192.168.0.1:8080" });
