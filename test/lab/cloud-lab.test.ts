@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- raw API JSON */
 // SakuraCloud replayed on this machine, nothing of pxectl bypassed: the machine-backed
 // SakuraCloud test server (switches are bridges, servers QEMU VMs, the Debian 12 archive
 // the lab's host image, packet filters nftables), `pxectl init` unchanged against it (SSH
@@ -25,6 +24,7 @@ import { LAB_CACHE, Timings } from "../support/lab";
 import { realMatchboxBinary, skipWithoutRealMatchbox } from "../support/real-matchbox";
 import { machinesUnavailable } from "../support/sakuracloud/machines/available";
 import { type CloudLab, startCloudLab } from "../support/sakuracloud/machines/cloud-lab";
+import { callApi, until } from "../support/sakuracloud/api";
 import { links } from "../support/sakuracloud/machines/network";
 
 const MATCHBOX = realMatchboxBinary();
@@ -82,20 +82,8 @@ function stopDhcpServer(): void {
   dhcpServer = undefined;
 }
 
-/** api calls the SakuraCloud test server as the control panel would. */
-async function api(method: string, path: string): Promise<{ status: number; json: Record<string, any> }> {
-  const server = lab!.server;
-  const auth = Buffer.from(`${server.credentials.accessToken}:${server.credentials.accessTokenSecret}`).toString("base64");
-  const res = await fetch(`${server.rootUrl}/is1a/api/cloud/1.1/${path}`, { method, headers: { Authorization: `Basic ${auth}` } });
-  return { status: res.status, json: (await res.json()) as Record<string, any> };
-}
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 1000))) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const api = (method: string, path: string) => callApi(lab!.server, method, path);
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> => until(what, probe, timeoutMs, 1000);
 
 const nodeConsole = (name: string): string => readFileSync(lab!.server.machines!.consoleOf(state().nodes[name]!.cloud_id!), "utf8");
 /** WatchDone is watch -o json's last line: each node's stages of its last boot cycle, with ISO times. */
@@ -206,10 +194,10 @@ describe.skipIf(skip)("the cloud lab: SakuraCloud on one machine", () => {
     // the ACPI power button (the guest shuts down, QEMU exits), then power on: a cold boot
     await timings.time("host reboot through the API", async () => {
       expect((await api("DELETE", `server/${host}/power`)).status).toBe(200);
-      await until("the host down", async () => (await api("GET", `server/${host}`)).json.Server.Instance.Status === "down", 120_000);
+      await waitFor("the host down", async () => (await api("GET", `server/${host}`)).json.Server.Instance.Status === "down", 120_000);
       expect((await api("PUT", `server/${host}/power`)).status).toBe(200);
       const services = "matchbox pxectl-dnsmasq pxectl-nat";
-      await until("the host's services after its reboot", () => onHostStatus(`systemctl is-active ${services}`).trim() === "active\nactive\nactive" || undefined, 240_000);
+      await waitFor("the host's services after its reboot", () => onHostStatus(`systemctl is-active ${services}`).trim() === "active\nactive\nactive" || undefined, 240_000);
     });
     expect(onHost("cat /proc/sys/kernel/random/boot_id")).not.toBe(bootId);
     expect(onHost("ip -4 -o addr show")).toContain("192.168.0.1/24");

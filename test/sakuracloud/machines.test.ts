@@ -3,35 +3,16 @@
 // power on / force off start and kill it, packet filters become nftables rules on the
 // shared segment, an archive that cannot be built here is refused clearly, and close()
 // leaves no namespace, link, route, process or file behind.
-/* eslint-disable @typescript-eslint/no-explicit-any -- raw wire JSON */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { SakuraTestServer } from "../support/sakuracloud";
 import { startSakuraTestServer } from "../support/sakuracloud/server";
+import { callApi as call, until } from "../support/sakuracloud/api";
 import { links } from "../support/sakuracloud/machines/network";
 import { machinesUnavailable } from "../support/sakuracloud/machines/available";
 
 const skip = machinesUnavailable({ hostImage: false });
 if (skip) process.stderr.write(`\n!!! SAKURACLOUD MACHINES TEST NOT RUN: ${skip} !!!\n\n`);
-
-async function call(server: SakuraTestServer, method: string, path: string, body?: unknown) {
-  const auth = `${server.credentials.accessToken}:${server.credentials.accessTokenSecret}`;
-  const res = await fetch(`${server.rootUrl}/is1a/api/cloud/1.1/${path}`, {
-    method,
-    headers: { Authorization: `Basic ${Buffer.from(auth).toString("base64")}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as Record<string, any> };
-}
-
-const until = async <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 90_000): Promise<T> => {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
 
 const noImage = { ensure: () => Promise.reject(new Error("this test has no host image")), copy: () => Promise.reject(new Error("no host image")), edit: () => Promise.reject(new Error("no host image")) };
 
